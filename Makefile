@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh machine with Python 3.11 + pip: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV_VERSION := 0.13.9
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint serve bench clean lock
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --compile-bytecode -e .
+	touch $(STAMP)
+
+run: $(STAMP)  ## run the whole pipeline on the recorded snapshots (no network)
+	$(BIN)/mieruka run
+
+test: $(STAMP)  ## run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+serve: $(STAMP)  ## run the schedule on this machine (local Prefect server on 127.0.0.1)
+	$(BIN)/mieruka serve
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_load.py
+
+lock:  ## re-resolve requirements.lock from pyproject.toml (needs uv)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,48 @@
+"""Frame contracts shared by every parser and by the load.
+
+Parsers return a `ParseResult`: observations that satisfy `OBSERVATION_SCHEMA`, rejected rows
+(`REJECTED_SCHEMA`, each with a reason in words) and the next page to ask for, if any. Keeping the
+contract in one place lets the load check every source the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+#: What a parser emits, one row per (series_code, area, period).
+OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
+    "series_code": pl.String(),  # the source's own code, e.g. BPBP6JYNSN907 or BX.GSR.CCIS.CD
+    "area": pl.String(),  # ISO 3166-1 alpha-3
+    "period": pl.String(),  # YYYY | YYYY-MM | YYYY-Qn | FYYYYY | YYYY-MM-DD
+    "value": pl.Float64(),  # canonical unit (yen, not 億円); null when missing, reason in obs_status
+    "unit": pl.String(),  # canonical unit as the source states it (JPY, USD, JPY per USD); null if unstated
+    "obs_status": pl.String(),  # null for a normal value; e.g. "missing", "provisional"
+    "source_updated": pl.Date(),  # when the source says it released the value; null if it does not say
+}
+
+#: A row the parser could not accept, kept with the reason (goes to ops.quarantine).
+REJECTED_SCHEMA: dict[str, pl.DataType] = {
+    "series_code": pl.String(),
+    "row_ref": pl.String(),  # where in the payload: e.g. "RESULTSET[3].VALUES[17]"
+    "reason": pl.String(),  # in words, e.g. "value 'abc' is not a number"
+    "raw_value": pl.String(),  # the offending value as text, truncated to 200 chars
+}
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """One payload parsed: accepted observations, rejected rows, and paging state."""
+
+    observations: pl.DataFrame
+    rejected: pl.DataFrame
+    next_page: int | None = None  # BOJ NEXTPOSITION / World Bank next page number; None = last page
+
+
+def empty_observations() -> pl.DataFrame:
+    return pl.DataFrame(schema=OBSERVATION_SCHEMA)
+
+
+def empty_rejected() -> pl.DataFrame:
+    return pl.DataFrame(schema=REJECTED_SCHEMA)
