@@ -1,0 +1,265 @@
+"""Fetch, land and parse one source: the body of the per-source Prefect task.
+
+A source is all-or-nothing: if any request or payload fails, none of its rows are loaded in
+this run (its raw bodies, fetch records and quarantined payloads are kept), so a half-read
+source never mixes with good data. Other sources are unaffected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from catalog import Catalog, Source
+from catalog.requests import Request, next_page_url, plan_requests
+from flows.http import FetchedResponse, Fetcher, FetchError
+from flows.raw import land
+from flows.snapshots import snapshot_paths
+from transforms.articles import article_text
+from transforms.boj import parse_boj
+from transforms.contracts import ParseResult
+from transforms.errors import PayloadError
+from transforms.observations import conform_observations
+from transforms.worldbank import parse_worldbank
+
+#: kind -> (parser id with version, parser). Bump the version when a parser's output changes,
+#: so bodies parsed by the old version are parsed again.
+PARSERS: dict[str, tuple[str, Callable[[bytes], ParseResult]]] = {
+    "boj_api": ("boj_api@1", parse_boj),
+    "worldbank_v2": ("worldbank_v2@1", parse_worldbank),
+}
+ARTICLE_PARSER = "article_text@1"
+MAX_PAGES = 500
+
+
+@dataclass
+class RunContext:
+    run_id: str
+    mode: str
+    data_dir: Path
+    snapshots_dir: Path
+    fetcher: Fetcher
+    sample_flags: dict[str, bool]
+    parsed: dict[tuple[str, str], int | None]  # (parser, sha256) -> next page recorded when parsed
+    progress: Callable[[str], None] = print
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+
+@dataclass
+class SourceResult:
+    source_id: str
+    status: str = "succeeded"
+    error: str | None = None
+    requests: int = 0
+    bytes: int = 0
+    bodies_skipped: int = 0
+    rows_parsed: int = 0
+    rows_quarantined: int = 0
+    observations: list[pl.DataFrame] = field(default_factory=list)
+    articles: list[dict] = field(default_factory=list)
+    fetches: list[dict] = field(default_factory=list)
+    quarantine: list[pl.DataFrame] = field(default_factory=list)
+    parsed_bodies: list[dict] = field(default_factory=list)
+
+    def fail(self, message: str) -> None:
+        self.status = "failed"
+        self.error = message
+        # all-or-nothing: nothing of a failed source is loaded or marked parsed
+        self.observations.clear()
+        self.articles.clear()
+        self.parsed_bodies.clear()
+
+
+def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceResult:
+    result = SourceResult(source.id)
+    if source.options.get("recorded_only") and ctx.mode != "replay":
+        ctx.progress(f"  {source.id}: skipped in {ctx.mode} mode (recorded copy only, no public URL)")
+        return result
+    series_map = catalog.series_map()
+    try:
+        for request in plan_requests(catalog, source):
+            _ingest_request(ctx, source, request, series_map, result)
+    except FetchError as exc:
+        result.fail(str(exc))
+    except PayloadError as exc:
+        result.fail(str(exc))
+    return result
+
+
+def _ingest_request(
+    ctx: RunContext, source: Source, request: Request, series_map: pl.DataFrame, result: SourceResult
+) -> None:
+    url = request.url
+    for _page in range(MAX_PAGES):
+        response = ctx.fetcher.get(source.id, url)
+        sha = land(ctx.raw_dir, response.body)
+        is_sample = _is_sample(ctx, source.id, url, response)
+        result.requests += 1
+        result.bytes += len(response.body)
+        result.fetches.append(_fetch_row(ctx, response, sha, is_sample))
+        if request.kind == "article_url":
+            _ingest_article(ctx, source, response, sha, is_sample, result)
+            return
+        next_page = _ingest_payload(ctx, source, request, response, sha, is_sample, series_map, result)
+        if next_page is None:
+            return
+        url = next_page_url(request, next_page)
+    raise FetchError(source.id, request.url, f"more than {MAX_PAGES} pages; refusing to continue")
+
+
+def _ingest_payload(
+    ctx: RunContext,
+    source: Source,
+    request: Request,
+    response: FetchedResponse,
+    sha: str,
+    is_sample: bool,
+    series_map: pl.DataFrame,
+    result: SourceResult,
+) -> int | None:
+    parser_id, parse = PARSERS[request.kind]
+    if (parser_id, sha) in ctx.parsed:
+        result.bodies_skipped += 1
+        return ctx.parsed[(parser_id, sha)]
+    try:
+        parsed = parse(response.body)
+    except PayloadError as exc:
+        result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(exc)))
+        raise
+    accepted, rejected = conform_observations(parsed.observations, series_map, source.id)
+    rejected_all = pl.concat([parsed.rejected, rejected], how="vertical")
+    result.rows_parsed += accepted.height + rejected_all.height
+    result.rows_quarantined += rejected_all.height
+    result.observations.append(_stage_frame(ctx, source.id, sha, is_sample, response.fetched_at, accepted))
+    if rejected_all.height:
+        result.quarantine.append(_quarantine_frame(ctx, source.id, sha, rejected_all, None))
+    result.parsed_bodies.append(
+        {
+            "sha256": sha,
+            "source_id": source.id,
+            "parser": parser_id,
+            "run_id": ctx.run_id,
+            "rows_parsed": accepted.height + rejected_all.height,
+            "rows_quarantined": rejected_all.height,
+            "next_page": parsed.next_page,
+            "parsed_at": response.fetched_at,
+        }
+    )
+    return parsed.next_page
+
+
+def _ingest_article(
+    ctx: RunContext, source: Source, response: FetchedResponse, sha: str, is_sample: bool, result: SourceResult
+) -> None:
+    if (ARTICLE_PARSER, sha) in ctx.parsed:
+        result.bodies_skipped += 1
+        return
+    article = article_text(response.body, response.content_type, source.id)
+    published = source.options.get("published_at")
+    result.rows_parsed += 1
+    result.articles.append(
+        {
+            "article_id": _short_hash(response.url),
+            "source_id": source.id,
+            "url": response.url,
+            "title": article.title,
+            "language": source.options.get("language"),
+            "published_at": datetime.fromisoformat(str(published)).date() if published else None,
+            "published_at_inferred": bool(source.options.get("published_at_inferred", False)),
+            "text": article.text,
+            "sha256": article.sha256,
+            "repeated_chars_removed": article.repeated_chars_removed,
+            "raw_sha256": sha,
+            "is_sample": is_sample,
+            "load_id": ctx.run_id,
+            "first_seen": response.fetched_at,
+        }
+    )
+    result.parsed_bodies.append(
+        {
+            "sha256": sha,
+            "source_id": source.id,
+            "parser": ARTICLE_PARSER,
+            "run_id": ctx.run_id,
+            "rows_parsed": 1,
+            "rows_quarantined": 0,
+            "next_page": None,
+            "parsed_at": response.fetched_at,
+        }
+    )
+
+
+def _short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _is_sample(ctx: RunContext, source_id: str, url: str, response: FetchedResponse) -> bool:
+    if not response.from_snapshot:
+        return False
+    body_path = snapshot_paths(ctx.snapshots_dir, source_id, url).body
+    rel = body_path.relative_to(ctx.snapshots_dir.resolve()).as_posix()
+    return ctx.sample_flags.get(rel, True)  # unlisted snapshots count as sample
+
+
+def _fetch_row(ctx: RunContext, response: FetchedResponse, sha: str, is_sample: bool) -> dict:
+    return {
+        "run_id": ctx.run_id,
+        "source_id": response.source_id,
+        "url": response.url,
+        "http_status": response.status,
+        "fetched_at": response.fetched_at,
+        "sha256": sha,
+        "bytes": len(response.body),
+        "content_type": response.content_type,
+        "from_snapshot": response.from_snapshot,
+        "is_sample": is_sample,
+    }
+
+
+def _stage_frame(
+    ctx: RunContext, source_id: str, sha: str, is_sample: bool, fetched_at: datetime, accepted: pl.DataFrame
+) -> pl.DataFrame:
+    fetched = pl.lit(fetched_at, dtype=pl.Datetime("us"))
+    return accepted.select(
+        "indicator_id",
+        "area",
+        "period",
+        "value",
+        "unit",
+        "obs_status",
+        pl.lit(source_id).alias("source_id"),
+        "series_code",
+        pl.lit(sha).alias("raw_sha256"),
+        pl.lit(is_sample).alias("is_sample"),
+        pl.coalesce(pl.col("source_updated").cast(pl.Datetime("us")), fetched).alias("valid_from"),
+        fetched.alias("fetched_at"),
+        pl.lit(ctx.run_id).alias("load_id"),
+    )
+
+
+def _quarantine_frame(
+    ctx: RunContext, source_id: str, sha: str | None, rejected: pl.DataFrame | None, payload_error: str | None
+) -> pl.DataFrame:
+    if rejected is None:
+        rejected = pl.DataFrame(
+            {"series_code": [None], "row_ref": [None], "reason": [payload_error], "raw_value": [None]},
+            schema={"series_code": pl.String, "row_ref": pl.String, "reason": pl.String, "raw_value": pl.String},
+        )
+    return rejected.select(
+        pl.lit(ctx.run_id).alias("run_id"),
+        pl.lit(source_id).alias("source_id"),
+        pl.lit(sha, dtype=pl.String).alias("raw_sha256"),
+        "series_code",
+        "row_ref",
+        "reason",
+        pl.col("raw_value").str.slice(0, 200),
+        pl.lit(datetime.now(UTC).replace(tzinfo=None), dtype=pl.Datetime("us")).alias("quarantined_at"),
+    )

@@ -1,0 +1,386 @@
+"""Parse a Bank of Japan `getDataCode` / `getDataLayer` JSON response into the frame contract.
+
+The BOJ body looks like ``{"STATUS": 200, "MESSAGEID": ..., "NEXTPOSITION": int|null,
+"RESULTSET": [{"SERIES_CODE", "UNIT" | "UNIT_J", "FREQUENCY", "LAST_UPDATE",
+"VALUES": {"SURVEY_DATES": [...], "VALUES": [...]}}]}`` (see docs in shared/reference, §1.4).
+
+Shape problems (not JSON, error STATUS, no RESULTSET, a series entry that is not an object) raise
+`PayloadError`, because nothing in such a payload can be trusted. Point problems (a value that is
+not a number, a date that does not fit the frequency, an unknown unit, a duplicate period) become
+rejected rows so that one bad point never drops a whole fetch.
+
+Performance: a page can hold 60 000 points and a layer dump far more, so the points of all series
+are flattened into two Python lists once (C-speed ``list.extend``) and everything after that is
+Polars expressions. Python looks at single elements only when a list holds something other than
+numbers, which real responses never do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import polars as pl
+
+from transforms.contracts import (
+    OBSERVATION_SCHEMA,
+    REJECTED_SCHEMA,
+    ParseResult,
+    empty_observations,
+    empty_rejected,
+)
+from transforms.errors import PayloadError
+
+SOURCE = "boj"
+AREA = "JPN"
+
+#: BOJ unit label (``UNIT`` with lang=en, ``UNIT_J`` with lang=jp) → (canonical unit, factor).
+#: Values are stored in the canonical unit, so 億円 figures are multiplied by 1e8 here, once.
+UNITS: dict[str, tuple[str, float]] = {
+    "100 million Yen": ("JPY", 1e8),
+    "億円": ("JPY", 1e8),
+    "Yen per U.S. Dollar": ("JPY per USD", 1.0),
+    "1ドルにつき円": ("JPY per USD", 1.0),
+}
+
+#: FREQUENCY labels whose SURVEY_DATES `_period` can read (plus ``WEEKLY(<weekday>)``).
+#: SEMIANNUAL(SEP) (fiscal half) has no canonical period form yet, so it is rejected as unknown.
+FREQUENCIES = frozenset(
+    {"MONTHLY", "QUARTERLY", "ANNUAL", "ANNUAL(MAR)", "SEMIANNUAL", "SEMI-ANNUAL", "DAILY", "WEEKLY"}
+)
+
+#: MESSAGEID of a successful call that matched no data: an empty page, not an error.
+NO_DATA_MESSAGE_ID = "M181030I"
+
+_MAX_RAW = 200  # raw_value is truncated to this many characters (contract)
+_MAX_IN_REASON = 50  # a non-number quoted inside a reason is cut shorter, to keep reasons readable
+_NUMBER_TYPES = frozenset({int, float, type(None)})
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One RESULTSET entry, checked for shape; its points stay as the decoded Python lists."""
+
+    code: str
+    frequency: str | None
+    unit_label: str | None
+    updated: dt.date | None
+    dates: list[Any]
+    values: list[Any]
+
+
+def parse_boj(body: bytes) -> ParseResult:
+    """Parse one BOJ JSON response body; see the module docstring for what raises and what rejects."""
+    doc = _decode(body)
+    _check_status(doc)
+    next_page = _next_position(doc)
+    if doc.get("MESSAGEID") == NO_DATA_MESSAGE_ID:
+        return ParseResult(empty_observations(), empty_rejected(), next_page)
+    series = _read_resultset(doc)
+    points = _points_frame(series)
+    observations, rejected = _split(_assess(points, _series_frame(series)))
+    rejected = pl.concat([rejected, _unmatched_positions(series)], how="vertical")
+    return ParseResult(observations, rejected, next_page)
+
+
+# --- payload shape -------------------------------------------------------------------------------
+
+
+def _decode(body: bytes) -> dict[str, Any]:
+    """Decode UTF-8 JSON; anything but a top-level object is a payload the BOJ never sends."""
+    try:
+        doc = orjson.loads(body)
+    except (orjson.JSONDecodeError, TypeError) as exc:
+        raise PayloadError(SOURCE, f"body is not UTF-8 JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise PayloadError(SOURCE, f"top level is {type(doc).__name__}, expected an object")
+    return doc
+
+
+def _check_status(doc: dict[str, Any]) -> None:
+    """The BOJ reports errors in the body (the HTTP status may still be 200), so check STATUS."""
+    status = doc.get("STATUS")
+    if status != 200:
+        message = _short(str(doc.get("MESSAGE")), 500)
+        raise PayloadError(SOURCE, f"BOJ API error {status} {doc.get('MESSAGEID')}: {message}")
+
+
+def _next_position(doc: dict[str, Any]) -> int | None:
+    """NEXTPOSITION is the startPosition of the next page; null (or anything odd) means last page."""
+    position = doc.get("NEXTPOSITION")
+    return position if isinstance(position, int) and not isinstance(position, bool) else None
+
+
+def _read_resultset(doc: dict[str, Any]) -> list[_Series]:
+    """Check RESULTSET and each entry's shape; a wrong shape means the format changed, so raise."""
+    resultset = doc.get("RESULTSET")
+    if not isinstance(resultset, list):
+        raise PayloadError(SOURCE, f"RESULTSET is {type(resultset).__name__}, expected a list")
+    return [_read_series(i, entry) for i, entry in enumerate(resultset)]
+
+
+def _read_series(index: int, entry: Any) -> _Series:
+    """One RESULTSET entry. A missing/null VALUES is read as a series with no points in range."""
+    where = f"RESULTSET[{index}]"
+    if not isinstance(entry, dict):
+        raise PayloadError(SOURCE, f"{where} is {type(entry).__name__}, expected an object")
+    code = entry.get("SERIES_CODE")
+    if not isinstance(code, str) or not code:
+        raise PayloadError(SOURCE, f"{where}.SERIES_CODE is {_short(repr(code), 50)}, expected a code")
+    values = entry.get("VALUES")
+    if values is None:
+        values = {"SURVEY_DATES": [], "VALUES": []}
+    if not isinstance(values, dict):
+        raise PayloadError(SOURCE, f"{where}.VALUES is {type(values).__name__}, expected an object")
+    dates, numbers = values.get("SURVEY_DATES", []), values.get("VALUES", [])
+    if not isinstance(dates, list) or not isinstance(numbers, list):
+        raise PayloadError(SOURCE, f"{where}.VALUES.SURVEY_DATES and .VALUES must be lists")
+    frequency = entry.get("FREQUENCY")
+    return _Series(
+        code=code,
+        frequency=frequency.strip().upper() if isinstance(frequency, str) else None,
+        unit_label=_unit_label(entry),
+        updated=_yyyymmdd(entry.get("LAST_UPDATE")),
+        dates=dates,
+        values=numbers,
+    )
+
+
+def _unit_label(entry: dict[str, Any]) -> str | None:
+    """UNIT (lang=en) or UNIT_J (lang=jp); jp bodies may carry both, so prefer a label we know."""
+    labels = [entry.get(key) for key in ("UNIT", "UNIT_J")]
+    labels = [label.strip() for label in labels if isinstance(label, str) and label.strip()]
+    known = [label for label in labels if label in UNITS]
+    return (known or labels or [None])[0]
+
+
+def _yyyymmdd(raw: Any) -> dt.date | None:
+    """LAST_UPDATE is an int like 20260209; anything unreadable gives null rather than an error."""
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        return None
+    text = str(raw).strip()
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+# --- frames --------------------------------------------------------------------------------------
+
+
+def _series_reason(s: _Series) -> str | None:
+    """Why every point of a series is rejected, if it is: a unit or frequency we cannot map."""
+    if s.unit_label not in UNITS:
+        return f"unknown unit {s.unit_label!r}"
+    if s.frequency not in FREQUENCIES and not (s.frequency or "").startswith("WEEKLY("):
+        return f"unknown frequency {s.frequency!r}"
+    return None
+
+
+def _series_frame(series: list[_Series]) -> pl.DataFrame:
+    """One row per RESULTSET entry: what every point of that series shares."""
+    units = [UNITS.get(s.unit_label or "") for s in series]
+    return pl.DataFrame(
+        {
+            "s": list(range(len(series))),
+            "series_code": [s.code for s in series],
+            "frequency": [s.frequency for s in series],
+            "unit": [u[0] if u else None for u in units],
+            "factor": [u[1] if u else None for u in units],
+            "series_reason": [_series_reason(s) for s in series],
+            "source_updated": [s.updated for s in series],
+        },
+        schema={
+            "s": pl.Int64,
+            "series_code": pl.String,
+            "frequency": pl.String,
+            "unit": pl.String,
+            "factor": pl.Float64,
+            "series_reason": pl.String,
+            "source_updated": pl.Date,
+        },
+    )
+
+
+def _points_frame(series: list[_Series]) -> pl.DataFrame:
+    """All matched (date, value) positions of all series, flattened: s, pos, date, value columns.
+
+    Positions past the shorter of SURVEY_DATES/VALUES are left out here (see
+    `_unmatched_positions`).
+    """
+    lengths = [min(len(s.dates), len(s.values)) for s in series]
+    dates: list[Any] = []
+    values: list[Any] = []
+    for s, n in zip(series, lengths, strict=True):
+        dates.extend(s.dates[:n])
+        values.extend(s.values[:n])
+    index = pl.DataFrame({"s": list(range(len(series))), "n": lengths}, schema={"s": pl.Int64, "n": pl.Int64})
+    index = index.select(
+        pl.col("s").repeat_by("n").explode(),
+        pl.int_ranges(0, pl.col("n")).explode().alias("pos"),
+    ).drop_nulls()
+    date, date_bad = _int_column(dates)
+    number, number_bad = _float_column(values)
+    return index.with_columns(date=date, date_bad=date_bad, number=number, number_bad=number_bad)
+
+
+def _int_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
+    """(integers, text of the items that are not integers). Fast path when all are ints."""
+    if set(map(type, items)) <= {int}:
+        try:
+            return pl.Series(items, dtype=pl.Int64, strict=True), _null_text(len(items))
+        except (TypeError, OverflowError, ValueError):
+            pass  # an int beyond Int64: fall through and report it as a bad date
+    ints = [x if type(x) is int and -(2**63) <= x < 2**63 else None for x in items]
+    bad = [None if i is not None else _text(x) for x, i in zip(items, ints, strict=True)]
+    return pl.Series(ints, dtype=pl.Int64), pl.Series(bad, dtype=pl.String)
+
+
+def _float_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
+    """(numbers with nulls kept, text of the items that are neither number nor null).
+
+    The type set is checked first because Polars would quietly turn ``true`` into 1.0.
+    """
+    if set(map(type, items)) <= _NUMBER_TYPES:
+        return pl.Series(items, dtype=pl.Float64, strict=True), _null_text(len(items))
+    numbers = [x if type(x) in _NUMBER_TYPES else None for x in items]
+    bad = [None if type(x) in _NUMBER_TYPES else _text(x) for x in items]
+    return pl.Series(numbers, dtype=pl.Float64), pl.Series(bad, dtype=pl.String)
+
+
+def _null_text(n: int) -> pl.Series:
+    return pl.Series([None] * n, dtype=pl.String)
+
+
+# --- rules ---------------------------------------------------------------------------------------
+
+
+def _period() -> pl.Expr:
+    """Canonical period from FREQUENCY + SURVEY_DATES; null when the date does not fit.
+
+    YYYYMM monthly → YYYY-MM, YYYYQQ → YYYY-Qn, YYYY → YYYY, fiscal YYYY → FYYYYY,
+    YYYYHH → YYYY-Sn, YYYYMMDD daily/weekly → YYYY-MM-DD (checked as a real calendar date).
+    """
+    freq, date = pl.col("frequency"), pl.col("date")
+    text = date.cast(pl.String)
+    year, sub = text.str.slice(0, 4), date % 100
+    six_digits = date.is_between(100_000, 999_999)
+    four_digits = date.is_between(1_000, 9_999)
+    daily = freq.is_in(["DAILY", "WEEKLY"]) | freq.str.starts_with("WEEKLY(")
+    calendar_day = text.str.to_date("%Y%m%d", strict=False).dt.to_string("%Y-%m-%d")
+    return (
+        pl.when((freq == "MONTHLY") & six_digits & sub.is_between(1, 12))
+        .then(pl.concat_str(year, pl.lit("-"), text.str.slice(4, 2)))
+        .when((freq == "QUARTERLY") & six_digits & sub.is_between(1, 4))
+        .then(pl.concat_str(year, pl.lit("-Q"), sub.cast(pl.String)))
+        .when((freq == "ANNUAL") & four_digits)
+        .then(text)
+        .when((freq == "ANNUAL(MAR)") & four_digits)
+        .then(pl.concat_str(pl.lit("FY"), text))
+        .when(freq.is_in(["SEMIANNUAL", "SEMI-ANNUAL"]) & six_digits & sub.is_between(1, 2))
+        .then(pl.concat_str(year, pl.lit("-S"), sub.cast(pl.String)))
+        .when(daily & date.is_between(10_000_000, 99_999_999))
+        .then(calendar_day)
+        .otherwise(None)
+    )
+
+
+def _assess(points: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
+    """Attach series metadata, compute period and scaled value, and flag points that are fine.
+
+    Only cheap boolean work runs over every point; reasons are worded later, for the few bad ones.
+    """
+    return (
+        points.join(series, on="s", how="left", maintain_order="left")
+        .with_columns(period=_period(), value=pl.col("number") * pl.col("factor"))
+        .with_columns(
+            ok=pl.col("series_reason").is_null()
+            & pl.col("period").is_not_null()
+            & pl.col("number_bad").is_null()
+            & pl.col("value").is_infinite().not_().fill_null(True)
+        )
+    )
+
+
+def _split(assessed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Good points become observations; the first of a duplicate (series_code, period) wins."""
+    good = assessed.filter(pl.col("ok")).with_columns(first=pl.col("period").is_first_distinct().over("series_code"))
+    observations = good.filter(pl.col("first")).select(
+        pl.col("series_code"),
+        pl.lit(AREA).alias("area"),
+        pl.col("period"),
+        pl.col("value"),
+        pl.col("unit"),
+        pl.when(pl.col("value").is_null()).then(pl.lit("missing")).alias("obs_status"),
+        pl.col("source_updated"),
+    )
+    duplicates = good.filter(~pl.col("first")).with_columns(reason=pl.lit("duplicate"))
+    bad = assessed.filter(~pl.col("ok")).with_columns(reason=_reason())
+    rejected = pl.concat([bad, duplicates], how="diagonal_relaxed").select(_rejected_columns())
+    return observations.cast(OBSERVATION_SCHEMA), rejected.cast(REJECTED_SCHEMA)
+
+
+def _reason() -> pl.Expr:
+    """Why a point was not accepted, checked in order (series, date, value, overflow): one reason."""
+    return (
+        pl.when(pl.col("series_reason").is_not_null())
+        .then(pl.col("series_reason"))
+        .when(pl.col("period").is_null())
+        .then(pl.format("survey date '{}' is not a valid {} date", _date_text(), pl.col("frequency")))
+        .when(pl.col("number_bad").is_not_null())
+        .then(pl.format("value '{}' is not a number", pl.col("number_bad").str.slice(0, _MAX_IN_REASON)))
+        .otherwise(pl.format("value {} overflows when scaled to {}", pl.col("number"), pl.col("unit")))
+    )
+
+
+def _rejected_columns() -> list[pl.Expr]:
+    """REJECTED_SCHEMA columns; row_ref and raw_value point at the date when the date was at fault."""
+    about_date = pl.col("series_reason").is_null() & pl.col("period").is_null()
+    field = pl.when(about_date).then(pl.lit("SURVEY_DATES")).otherwise(pl.lit("VALUES"))
+    value_text = pl.coalesce(pl.col("number_bad"), pl.col("number").cast(pl.String))
+    return [
+        pl.col("series_code"),
+        pl.format("RESULTSET[{}].{}[{}]", pl.col("s"), field, pl.col("pos")).alias("row_ref"),
+        pl.col("reason"),
+        pl.when(about_date).then(_date_text()).otherwise(value_text).str.slice(0, _MAX_RAW).alias("raw_value"),
+    ]
+
+
+def _date_text() -> pl.Expr:
+    return pl.coalesce(pl.col("date_bad"), pl.col("date").cast(pl.String))
+
+
+def _unmatched_positions(series: list[_Series]) -> pl.DataFrame:
+    """Rejected rows for the tail of whichever of SURVEY_DATES / VALUES is longer.
+
+    Only the unmatched tail is walked in Python; real responses have none.
+    """
+    rows: list[dict[str, str]] = []
+    for i, s in enumerate(series):
+        n = min(len(s.dates), len(s.values))
+        for j, x in enumerate(s.values[n:], start=n):
+            rows.append(_unmatched_row(s.code, f"RESULTSET[{i}].VALUES[{j}]", "no survey date for value", x))
+        for j, x in enumerate(s.dates[n:], start=n):
+            rows.append(_unmatched_row(s.code, f"RESULTSET[{i}].SURVEY_DATES[{j}]", "no value for date", x))
+    return pl.DataFrame(rows, schema=REJECTED_SCHEMA) if rows else empty_rejected()
+
+
+def _unmatched_row(code: str, ref: str, reason: str, raw: Any) -> dict[str, str]:
+    return {"series_code": code, "row_ref": ref, "reason": reason, "raw_value": _text(raw)}
+
+
+# --- text helpers --------------------------------------------------------------------------------
+
+
+def _text(raw: Any) -> str:
+    """A decoded JSON item as text for raw_value: strings as they are, the rest (null too) as JSON."""
+    text = raw if isinstance(raw, str) else orjson.dumps(raw).decode()
+    return text[:_MAX_RAW]
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

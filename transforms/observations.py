@@ -1,0 +1,53 @@
+"""Turn a parser's observations into rows of `core.observations`, rejecting what breaks the contract.
+
+The catalog is the authority on what a series means: a series it does not declare, a unit that
+disagrees with the declared one, a non-finite value or a key repeated within the batch is
+rejected with the reason, never loaded and never dropped silently.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.contracts import REJECTED_SCHEMA
+
+CONFORMED_COLUMNS = ["indicator_id", "area", "period", "value", "unit", "obs_status", "series_code", "source_updated"]
+
+
+def conform_observations(
+    observations: pl.DataFrame, series_map: pl.DataFrame, source_id: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Attach indicator ids and catalog units; return (accepted, rejected in REJECTED_SCHEMA).
+
+    `series_map` has columns source_id, series_code, indicator_id, catalog_unit (`Catalog.series_map`).
+    """
+    mapping = series_map.filter(pl.col("source_id") == source_id).drop("source_id")
+    joined = observations.join(mapping, on="series_code", how="left").with_row_index("_row")
+    reason = (
+        pl.when(pl.col("indicator_id").is_null())
+        .then(pl.format("series {} is not declared in catalog/indicators.yaml", pl.col("series_code")))
+        .when(pl.col("unit").is_not_null() & (pl.col("unit") != pl.col("catalog_unit")))
+        .then(pl.format("unit '{}' differs from the catalog unit '{}'", pl.col("unit"), pl.col("catalog_unit")))
+        .when(pl.col("value").is_not_null() & pl.col("value").is_infinite())
+        .then(pl.lit("value is not finite"))
+        .when(pl.col("value").is_nan())
+        .then(pl.lit("value is NaN"))
+        .when(pl.col("_row") != pl.col("_row").min().over("indicator_id", "area", "period"))
+        .then(pl.format("duplicate of an earlier row for {} {} {}", pl.col("indicator_id"), pl.col("area"),
+                        pl.col("period")))
+        .otherwise(None)
+        .alias("_reason")
+    )
+    checked = joined.with_columns(reason)
+    accepted = (
+        checked.filter(pl.col("_reason").is_null())
+        .with_columns(pl.col("catalog_unit").alias("unit"))
+        .select(CONFORMED_COLUMNS)
+    )
+    rejected = checked.filter(pl.col("_reason").is_not_null()).select(
+        pl.col("series_code"),
+        pl.format("{} {}", pl.col("area"), pl.col("period")).alias("row_ref"),
+        pl.col("_reason").alias("reason"),
+        pl.col("value").cast(pl.String).alias("raw_value"),
+    )
+    return accepted, rejected.cast(REJECTED_SCHEMA)

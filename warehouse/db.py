@@ -1,0 +1,88 @@
+"""Connections and migrations for the writer's private working file.
+
+Written for duckdb 1.5.5 and 2.x alike: reads use ``con.sql(q, params=...).pl()`` /
+``.fetchall()``; writes use ``con.execute(...)`` and drain their result.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+HERE = Path(__file__).resolve().parent
+MIGRATIONS_DIR = HERE / "migrations"
+SQL_DIR = HERE / "sql"
+MARTS_DIR = HERE / "marts"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": True}
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file; extensions never download (only the built-in ones are used)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only, config=DUCKDB_CONFIG)
+
+
+def sql_text(name: str) -> str:
+    """The text of `warehouse/sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None) -> list[tuple]:
+    """Run `warehouse/sql/<name>.sql` (one statement) with named parameters and return its rows."""
+    return con.execute(sql_text(name), params or {}).fetchall()
+
+
+def run_script(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Run a multi-statement SQL file with no parameters (DDL, marts)."""
+    con.execute(path.read_text(encoding="utf-8")).fetchall()
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise RuntimeError(f"migration file {path.name} is not named NNN_name.sql")
+        found.append((int(match.group(1)), match.group(2), path))
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply pending migrations in order, each in its own transaction; return the versions applied."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops").fetchall()
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS ops.schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
+        "applied_at TIMESTAMP NOT NULL)"
+    ).fetchall()
+    con.execute("COMMENT ON TABLE ops.schema_version IS 'Migrations applied to this warehouse, in order.'").fetchall()
+    done = {row[0] for row in con.sql("SELECT version FROM ops.schema_version").fetchall()}
+    applied = []
+    for version, name, path in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION").fetchall()
+        try:
+            run_script(con, path)
+            con.execute(
+                "INSERT INTO ops.schema_version VALUES ($v, $n, $t)",
+                {"v": version, "n": name, "t": datetime.now(UTC).replace(tzinfo=None)},
+            ).fetchall()
+            con.execute("COMMIT").fetchall()
+        except Exception:
+            con.execute("ROLLBACK").fetchall()
+            raise
+        applied.append(version)
+    return applied
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """(Re)build every mart from `warehouse/marts/*.sql`, in file-name order; return their names."""
+    names = []
+    for path in sorted(MARTS_DIR.glob("*.sql")):
+        run_script(con, path)
+        names.append(path.stem)
+    return names

@@ -1,0 +1,204 @@
+"""The load: one transaction per run that writes every accepted row, rejected row and fetch record.
+
+Frames are registered with DuckDB (Arrow, zero-copy) and moved with set-based SQL from
+`warehouse/sql/`; never row-by-row inserts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import polars as pl
+
+from warehouse.db import build_marts, run_sql
+
+#: Columns of the observation stage, in order (flows build it with `transforms.observations`).
+STAGE_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
+    "indicator_id": pl.String(),
+    "area": pl.String(),
+    "period": pl.String(),
+    "value": pl.Float64(),
+    "unit": pl.String(),
+    "obs_status": pl.String(),
+    "source_id": pl.String(),
+    "series_code": pl.String(),
+    "raw_sha256": pl.String(),
+    "is_sample": pl.Boolean(),
+    "valid_from": pl.Datetime("us"),
+    "fetched_at": pl.Datetime("us"),
+    "load_id": pl.String(),
+}
+
+ARTICLE_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "source_id": pl.String(),
+    "url": pl.String(),
+    "title": pl.String(),
+    "language": pl.String(),
+    "published_at": pl.Date(),
+    "published_at_inferred": pl.Boolean(),
+    "text": pl.String(),
+    "sha256": pl.String(),
+    "repeated_chars_removed": pl.Int64(),
+    "raw_sha256": pl.String(),
+    "is_sample": pl.Boolean(),
+    "load_id": pl.String(),
+    "first_seen": pl.Datetime("us"),
+}
+FETCH_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "source_id": pl.String(),
+    "url": pl.String(),
+    "http_status": pl.Int32(),
+    "fetched_at": pl.Datetime("us"),
+    "sha256": pl.String(),
+    "bytes": pl.Int64(),
+    "content_type": pl.String(),
+    "from_snapshot": pl.Boolean(),
+    "is_sample": pl.Boolean(),
+}
+QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "source_id": pl.String(),
+    "raw_sha256": pl.String(),
+    "series_code": pl.String(),
+    "row_ref": pl.String(),
+    "reason": pl.String(),
+    "raw_value": pl.String(),
+    "quarantined_at": pl.Datetime("us"),
+}
+PARSED_BODY_SCHEMA: dict[str, pl.DataType] = {
+    "sha256": pl.String(),
+    "source_id": pl.String(),
+    "parser": pl.String(),
+    "run_id": pl.String(),
+    "rows_parsed": pl.Int64(),
+    "rows_quarantined": pl.Int64(),
+    "next_page": pl.Int64(),
+    "parsed_at": pl.Datetime("us"),
+}
+RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "source_id": pl.String(),
+    "status": pl.String(),
+    "requests": pl.Int32(),
+    "bytes": pl.Int64(),
+    "bodies_skipped": pl.Int32(),
+    "rows_parsed": pl.Int64(),
+    "rows_quarantined": pl.Int64(),
+    "error": pl.String(),
+}
+
+
+def frame(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """A frame of `rows` with exactly `schema` (also when there are no rows)."""
+    return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+
+
+@dataclass(frozen=True)
+class LoadBatch:
+    """Everything one run writes, already validated by `transforms`."""
+
+    run_id: str
+    observations: pl.DataFrame  # STAGE_OBSERVATION_SCHEMA
+    articles: pl.DataFrame  # columns of core.articles
+    fetches: pl.DataFrame  # columns of raw.fetches
+    quarantine: pl.DataFrame  # columns of ops.quarantine
+    parsed_bodies: pl.DataFrame  # columns of raw.parsed_bodies
+    run_sources: pl.DataFrame  # columns of ops.run_sources, counts of loaded/revised/unchanged filled here
+    indicators: pl.DataFrame  # columns of core.indicators
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    loaded: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    if frame.height == 0:
+        return
+    con.register("stage_frame", frame)
+    try:
+        # table names come from this module's constants, never from data
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stage_frame").fetchall()
+    finally:
+        con.unregister("stage_frame")
+
+
+def already_parsed(con: duckdb.DuckDBPyConnection, parser: str, shas: list[str]) -> set[str]:
+    """Bodies among `shas` already parsed by `parser` (so the run can skip them)."""
+    if not shas:
+        return set()
+    return {row[0] for row in run_sql(con, "parsed_bodies", {"parser": parser, "shas": shas})}
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch, finished_at: datetime) -> dict[str, SourceCounts]:
+    """Write the batch and rebuild the marts in one transaction; return per-source change counts."""
+    con.execute("BEGIN TRANSACTION").fetchall()
+    try:
+        counts = _merge_observations(con, batch.observations)
+        con.execute("DELETE FROM core.indicators").fetchall()
+        con.register("stage_indicators", batch.indicators)
+        run_sql(con, "replace_indicators")
+        con.unregister("stage_indicators")
+        con.register("stage_articles", batch.articles)
+        run_sql(con, "insert_articles")
+        con.unregister("stage_articles")
+        _insert(con, "raw.fetches", batch.fetches)
+        _insert(con, "ops.quarantine", batch.quarantine)
+        _insert(con, "raw.parsed_bodies", batch.parsed_bodies)
+        run_sources = _with_counts(batch.run_sources, counts)
+        _insert(con, "ops.run_sources", run_sources)
+        for row in run_sources.iter_rows(named=True):
+            run_sql(con, "upsert_source_health", {"source_id": row["source_id"]})
+            if row["status"] == "succeeded":
+                run_sql(con, "record_source_success", {"source_id": row["source_id"], "at": finished_at})
+            else:
+                run_sql(
+                    con,
+                    "record_source_failure",
+                    {"source_id": row["source_id"], "at": finished_at, "error": row["error"]},
+                )
+        build_marts(con)
+        con.execute("COMMIT").fetchall()
+    except Exception:
+        con.execute("ROLLBACK").fetchall()
+        raise
+    return counts
+
+
+def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> pl.DataFrame:
+    """ops.run_sources rows with the load's per-source change counts (0 where nothing was staged)."""
+    count_cols = ["rows_loaded", "rows_revised", "rows_unchanged"]
+    frame = pl.DataFrame(
+        {
+            "source_id": list(counts),
+            "rows_loaded": [c.loaded for c in counts.values()],
+            "rows_revised": [c.revised for c in counts.values()],
+            "rows_unchanged": [c.unchanged for c in counts.values()],
+        },
+        schema={"source_id": pl.String, **dict.fromkeys(count_cols, pl.Int64)},
+    )
+    return (
+        run_sources.drop(count_cols, strict=False)
+        .join(frame, on="source_id", how="left")
+        .with_columns(pl.col(count_cols).fill_null(0))
+    )
+
+
+def _merge_observations(con: duckdb.DuckDBPyConnection, stage: pl.DataFrame) -> dict[str, SourceCounts]:
+    stage = stage.select([pl.col(c).cast(t) for c, t in STAGE_OBSERVATION_SCHEMA.items()])
+    con.register("stage_obs", stage)
+    try:
+        run_sql(con, "classify_observations")
+        run_sql(con, "close_revised_observations")
+        run_sql(con, "insert_observations")
+        rows = run_sql(con, "count_observation_changes")
+        con.execute("DROP TABLE obs_batch").fetchall()
+    finally:
+        con.unregister("stage_obs")
+    return {source: SourceCounts(int(a), int(b), int(c)) for source, a, b, c in rows}
