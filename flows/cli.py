@@ -155,7 +155,10 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _print_summary(summary) -> None:
     print(f"\nRun {summary.run_id} ({summary.mode}): {summary.status}")
-    header = f"  {'source':<14}{'status':<11}{'requests':>9}{'parsed':>9}{'loaded':>9}{'revised':>9}{'unchanged':>11}{'quarant.':>10}"
+    header = (
+        f"  {'source':<14}{'status':<11}{'requests':>9}{'parsed':>9}{'loaded':>9}{'revised':>9}"
+        f"{'unchanged':>11}{'quarant.':>10}"
+    )
     print(header)
     for s in summary.sources:
         print(

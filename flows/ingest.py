@@ -72,7 +72,9 @@ class SourceResult:
     def fail(self, message: str) -> None:
         self.status = "failed"
         self.error = message
-        # all-or-nothing: nothing of a failed source is loaded or marked parsed
+        # all-or-nothing: nothing of a failed source is loaded or marked parsed, so only its
+        # quarantined rows count as parsed (rows_parsed = loaded + revised + unchanged + quarantined)
+        self.rows_parsed = self.rows_quarantined
         self.observations.clear()
         self.articles.clear()
         self.parsed_bodies.clear()
@@ -132,8 +134,9 @@ def _ingest_payload(
     try:
         parsed = parse(response.body)
     except PayloadError as exc:
-        result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(exc)))
-        raise
+        error = PayloadError(source.id, f"GET {response.url}: {exc.message}")
+        result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(error)))
+        raise error from exc
     accepted, rejected = conform_observations(parsed.observations, series_map, source.id)
     rejected_all = pl.concat([parsed.rejected, rejected], how="vertical")
     result.rows_parsed += accepted.height + rejected_all.height
@@ -162,7 +165,12 @@ def _ingest_article(
     if (ARTICLE_PARSER, sha) in ctx.parsed:
         result.bodies_skipped += 1
         return
-    article = article_text(response.body, response.content_type, source.id)
+    try:
+        article = article_text(response.body, response.content_type, source.id)
+    except PayloadError as exc:
+        error = PayloadError(source.id, f"GET {response.url}: {exc.message}")
+        result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(error)))
+        raise error from exc
     published = source.options.get("published_at")
     result.rows_parsed += 1
     result.articles.append(

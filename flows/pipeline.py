@@ -49,7 +49,7 @@ class PipelineFailed(RuntimeError):
 
     def __init__(self, summary: RunSummary) -> None:
         self.summary = summary
-        failed = "; ".join(f"{s['source_id']}: {s['error']}" for s in summary.sources if s["status"] == "failed")
+        failed = "; ".join(s["error"] for s in summary.sources if s["status"] == "failed")
         super().__init__(f"{summary.failed_count} source(s) failed: {failed}")
 
 
@@ -270,7 +270,7 @@ def _finish(
                 "error": r.error,
                 "requests": r.requests,
                 "rows_parsed": r.rows_parsed,
-                "rows_loaded": c.loaded if c else (len(r.articles) if r.status == "succeeded" else 0),
+                "rows_loaded": c.loaded if c else 0,
                 "rows_revised": c.revised if c else 0,
                 "rows_unchanged": c.unchanged if c else 0,
                 "rows_quarantined": r.rows_quarantined,

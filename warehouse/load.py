@@ -146,6 +146,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch, finished_at: da
         run_sql(con, "replace_indicators")
         con.unregister("stage_indicators")
         con.register("stage_articles", batch.articles)
+        for source, loaded, revised, unchanged in run_sql(con, "count_article_changes"):
+            counts[source] = SourceCounts(int(loaded), int(revised), int(unchanged))
         run_sql(con, "insert_articles")
         con.unregister("stage_articles")
         _insert(con, "raw.fetches", batch.fetches)

@@ -1,0 +1,110 @@
+"""A real HTTP server on 127.0.0.1 with scripted responses, for fetch, retry and fault tests.
+
+Each path gets a queue of `Reply`s; the last one repeats. A reply can also misbehave the way
+servers do: reset the connection, stall past the client's timeout, or promise more bytes than it
+sends. Every request is recorded so tests can assert how many attempts were made.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    action: str = "normal"  # normal | reset | stall | truncate | chunked (no Content-Length)
+    stall_s: float = 0.0
+
+
+class LoopbackServer:
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Reply]] = {}
+        self.requests: list[tuple[str, float]] = []  # (path with query, monotonic time)
+        self._lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                server._handle(self)
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def script(self, path: str, *replies: Reply) -> None:
+        with self._lock:
+            self.routes[path] = list(replies)
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.requests if p.split("?", 1)[0] == path)
+
+    def start(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _next_reply(self, path: str) -> Reply:
+        with self._lock:
+            queue = self.routes.get(path)
+            if not queue:
+                return Reply(404, b"no such route")
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+
+    def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        self.requests.append((handler.path, time.monotonic()))
+        reply = self._next_reply(handler.path.split("?", 1)[0])
+        if reply.action == "reset":
+            # SO_LINGER 0 then close: the kernel answers with RST, as a crashed peer would
+            handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            handler.close_connection = True
+            handler.rfile.close()
+            handler.wfile.close()
+            handler.connection.close()
+            return
+        if reply.action == "stall":
+            time.sleep(reply.stall_s)
+        handler.send_response(reply.status)
+        if reply.action == "chunked":
+            handler.send_header("Transfer-Encoding", "chunked")
+            for key, value in reply.headers.items():
+                handler.send_header(key, value)
+            handler.end_headers()
+            for start in range(0, len(reply.body), 1024):
+                chunk = reply.body[start : start + 1024]
+                handler.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            handler.wfile.write(b"0\r\n\r\n")
+            handler.wfile.flush()
+            return
+        declared = len(reply.body) * 2 if reply.action == "truncate" else len(reply.body)
+        handler.send_header("Content-Length", str(declared))
+        for key, value in reply.headers.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(reply.body)
+        handler.wfile.flush()
+        if reply.action == "truncate":
+            handler.close_connection = True
