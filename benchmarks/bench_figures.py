@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from transforms.figures import extract_figures  # noqa: E402
+from transforms.figures import extract_figures
 
 NAIVE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 

@@ -219,10 +219,7 @@ _CJK_LONG_RANGE: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: A scale-word amount with no currency ("55 milliards") is money only if it is not counting a noun
 #: ("14 million people", "3 millions d'habitants"): the next word must be one of these or absent.
 _FUNCTION_WORDS = frozenset(
-    """to for in on by from with this that was were is are will would could a an and or but as at of
-    than per last next over each into pour par en et à au aux dans sur qui que soit ou ce cette est
-    sont sera seront a ont vers avant après contre für und oder bis auf im in ist sind wird werden
-    zur zum mit als je pro bereits""".split()
+    ["to", "for", "in", "on", "by", "from", "with", "this", "that", "was", "were", "is", "are", "will", "would", "could", "a", "an", "and", "or", "but", "as", "at", "of", "than", "per", "last", "next", "over", "each", "into", "pour", "par", "en", "et", "à", "au", "aux", "dans", "sur", "qui", "que", "soit", "ou", "ce", "cette", "est", "sont", "sera", "seront", "a", "ont", "vers", "avant", "après", "contre", "für", "und", "oder", "bis", "auf", "im", "in", "ist", "sind", "wird", "werden", "zur", "zum", "mit", "als", "je", "pro", "bereits"]
 )
 #: Words that make a sentence about money, used before giving a bare amount the text's currency.
 _MONEY_CUES: tuple[str, ...] = (
@@ -302,15 +299,19 @@ _PREFIXES = (
     rf"(?:{_alt(k for k in _PREFIX_CURRENCY if k.isalpha() and k.isascii())}){_SP}?"
     rf"|(?:{_alt(k for k in _PREFIX_CURRENCY if not (k.isalpha() and k.isascii()))}){_SP}?"
 )
+# Characters a figure can start with. Letter-initial prefixes (JPY, US$, NT$) are checked in full in
+# the same lookahead so that ordinary capitals fail at once: most positions never get further.
 _FIRST_CHARS = (
-    "".join(sorted({re.escape(k[0]) for k in _PREFIX_CURRENCY}))
+    "".join(sorted({re.escape(k[0]) for k in _PREFIX_CURRENCY if not k[0].isascii() or not k[0].isalpha()}))
     + r"\d▲△\-−"
     + _KANJI_NUMERAL
 )
+_LETTER_PREFIXES = _alt(k for k in _PREFIX_CURRENCY if k[0].isascii() and k[0].isalpha())
+_FIRST = rf"(?=[{_FIRST_CHARS}]|(?:{_LETTER_PREFIXES}){_SP}?\d)"
 
 _FIGURE_RE = re.compile(
     rf"""
-    (?=[{_FIRST_CHARS}])              # cheap first-character filter: most positions fail here
+    {_FIRST}                          # cheap first-character filter: most positions fail here
     (?<![A-Za-z\d.,])                 # not inside a word or another number (GPT-4, A320, 1.5)
     (?:
         (?P<sign1>[▲△]|[-−](?=[$€£¥￥₩＄\d]))?
@@ -341,6 +342,10 @@ _SENTENCE_END_RE = re.compile(r"[.!?](?=[\s\"»”)])|[。！？\n]")
 _KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD_RE = re.compile(rf"[{_LETTER}]+(?:['’][{_LETTER}]+)?")
+_STOPWORD_RE = re.compile(
+    rf"(?<![{_LETTER}'’])(?:(?:{_alt(_STOPWORDS)})(?![{_LETTER}'’])|(?:{_alt(_ELISIONS)})['’](?=[{_LETTER}]))",
+    re.IGNORECASE,
+)
 _DIGIT_FOLD = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 # --------------------------------------------------------------------------------------------------
@@ -354,29 +359,21 @@ def _detect(text: str) -> tuple[str, bool]:
     """Language of `text` and whether the evidence is strong enough to trust on a single line."""
     kana = len(_KANA_RE.findall(text))
     han = len(_HAN_RE.findall(text))
-    words = _LATIN_WORD_RE.findall(text)
     cjk = kana + han
-    if cjk and cjk * 2 > len(words) * 3:
-        if kana and kana * 20 >= cjk:
-            return "ja", cjk >= 2
-        if "円" in text:  # 円 is Japanese; Chinese writes 日圓/日元
-            return "ja", cjk >= 2
-        return "zh", cjk >= 2
-    counts: Counter[str] = Counter()
-    for word in words:
-        low = word.lower()
-        lang = _STOPWORDS.get(low)
-        if lang is None and ("'" in low or "’" in low):
-            if re.split("['’]", low, maxsplit=1)[0] in _ELISIONS:
-                lang = "fr"
-        if lang is not None:
-            counts[lang] += 1
-    if not counts:
-        return "en", False
-    ranked = counts.most_common()
-    best, n = ranked[0]
-    tie = len(ranked) > 1 and ranked[1][1] == n
-    if tie:
+    if cjk:
+        n_words = len(_LATIN_WORD_RE.findall(text))
+        if cjk * 2 > n_words * 3:
+            if kana and kana * 20 >= cjk:
+                return "ja", cjk >= 2
+            if "円" in text:  # 円 is Japanese; Chinese writes 日圓/日元
+                return "ja", cjk >= 2
+            return "zh", cjk >= 2
+    counts = {"en": 0, "fr": 0, "de": 0}
+    for word in _STOPWORD_RE.findall(text):
+        counts[_STOPWORDS.get(word.lower(), "fr")] += 1  # not a listed word: a French elision (l', d')
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    (best, n), (_, second) = ranked[0], ranked[1]
+    if n == 0 or n == second:
         return "en", False
     return best, n >= 2
 
@@ -516,9 +513,17 @@ def _scale(word: str, lang: str, notes: list[str]) -> tuple[float, bool, bool]:
 # --------------------------------------------------------------------------------------------------
 
 
+_CJK_BEFORE_ANY = (*(m for _, ms in _CJK_BEFORE for m in ms), "近")
+_CJK_AFTER_ANY = tuple(m for _, ms in _CJK_AFTER for m in ms)
+_LATIN_AFTER_ANY = tuple(m for _, ms in _LATIN_AFTER for m in ms)
+_LONG_CONNECTORS = frozenset().union(*(c for _, _, c in _LONG_RANGE))
+_CJK_LONG_RE = re.compile("|".join(f"(?P<{q}>{'|'.join(ts)})" for q, ts in _CJK_LONG_RANGE))
+_CLAUSE_CUT_RE = re.compile(r"(?s:.*)(?:[.!?](?=\s)|[。！？\n])")
+
+
 def _last_words(before: str) -> list[str]:
     """Up to the last three words before a figure, lower-cased, elisions stripped (d’environ → environ)."""
-    words = before[-60:].lower().replace("’", "'").split()[-3:]
+    words = before[-48:].lower().replace("’", "'").split()[-3:]
     out = []
     for w in words:
         w = w.strip("(«“\"[,;:")
@@ -531,47 +536,68 @@ def _last_words(before: str) -> list[str]:
     return out
 
 
-def _qualifier(text: str, start: int, end: int, window_start: int) -> str:
-    """Qualifier from the words before the figure, the characters after it, then clause-level cues."""
+def _clause(text: str, start: int, window_start: int) -> str:
+    """The clause before a figure: at most 150 characters, not across a sentence end or a figure."""
     clause = text[max(window_start, start - 150) : start]
-    cut = max(clause.rfind(c) for c in (". ", "。", "! ", "? ", "！", "？", "\n"))
-    if cut >= 0:
-        clause = clause[cut + 1 :]
-    before = clause[-60:]
-    # 1. CJK marker glued before the figure: 約5兆円, 超过5%.
-    tight = before.rstrip(" \u00a0\u202f")
-    for qualifier, markers in _CJK_BEFORE:
-        if tight.endswith(markers):
-            return qualifier
-    # 2. Words before the figure, longest phrase first.
-    words = _last_words(before)
-    for n in (3, 2, 1):
-        if len(words) >= n:
-            q = _QUALIFIER_BY_WORDS.get(tuple(words[-n:]))
-            if q is not None:
-                return q
-    if tight.endswith("近") and not tight.endswith(("最近", "付近", "接近")):
-        return "approx"
+    m = _CLAUSE_CUT_RE.match(clause)
+    return clause[m.end() :] if m else clause
+
+
+def _qualifier(text: str, start: int, end: int, window_start: int, cjk: bool) -> str:
+    """Qualifier from the words before the figure, the characters after it, then clause-level cues.
+
+    Called once per figure, so the common case (nothing qualifies) costs a few C-level string
+    checks; the clause-level regexes run only when a connector word or CJK text calls for them.
+    """
+    before = text[max(window_start, start - 48) : start]
+    nl = before.rfind("\n")
+    if nl >= 0:
+        before = before[nl + 1 :]
+    tight = before.rstrip()
+    # 1. CJK marker glued before the figure: 約5兆円, 超过5%, 近3万亿元 (but not 最近).
+    if tight.endswith(_CJK_BEFORE_ANY):
+        for qualifier, markers in _CJK_BEFORE:
+            if tight.endswith(markers):
+                return qualifier
+        if not tight.endswith(("最近", "付近")):
+            return "approx"
+    # 2. Words before the figure, longest phrase first ("no more than" before "more than").
+    words = _last_words(tight) if not cjk else []
+    n_words = len(words)
+    if n_words:
+        get = _QUALIFIER_BY_WORDS.get
+        q = (
+            (n_words >= 3 and get(tuple(words[-3:])))
+            or (n_words >= 2 and get(tuple(words[-2:])))
+            or get((words[-1],))
+        )
+        if q:
+            return q
     # 3. Right after the figure: 5兆円超, 5 % or more, 45兆円に達する見通し.
     after = text[end : end + 16]
-    for qualifier, markers in _CJK_AFTER:
-        if after.startswith(markers):
-            return qualifier
-    low_after = after.lower()
-    for qualifier, markers in _LATIN_AFTER:
-        if low_after.startswith(markers):
-            return qualifier
-    if _CJK_AFTER_ESTIMATE.match(after):
+    if after.startswith(_CJK_AFTER_ANY):
+        for qualifier, markers in _CJK_AFTER:
+            if after.startswith(markers):
+                return qualifier
+    if after[:1] == " ":
+        low_after = after.lower()
+        if low_after.startswith(_LATIN_AFTER_ANY):
+            for qualifier, markers in _LATIN_AFTER:
+                if low_after.startswith(markers):
+                    return qualifier
+    elif cjk and _CJK_AFTER_ESTIMATE.match(after):
         return "estimate"
     # 4. Clause-level cues: "objectif de faire passer ... à 20兆円", "目標 ... 20兆円".
-    low_clause = clause.lower()
-    last = words[-1] if words else ""
-    for qualifier, trigger, connectors in _LONG_RANGE:
-        if last in connectors and trigger.search(low_clause):
-            return qualifier
-    for qualifier, triggers in _CJK_LONG_RANGE:
-        if any(t in clause for t in triggers):
-            return qualifier
+    if cjk:
+        m = _CJK_LONG_RE.search(_clause(text, start, window_start))
+        if m:
+            return str(m.lastgroup)
+    elif words and words[-1] in _LONG_CONNECTORS:
+        low_clause = _clause(text, start, window_start).lower()
+        last = words[-1]
+        for qualifier, trigger, connectors in _LONG_RANGE:
+            if last in connectors and trigger.search(low_clause):
+                return qualifier
     return "exact"
 
 

@@ -58,7 +58,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         "CREATE TABLE IF NOT EXISTS ops.schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
         "applied_at TIMESTAMP NOT NULL)"
     ).fetchall()
-    con.execute("COMMENT ON TABLE ops.schema_version IS 'Migrations applied to this warehouse, in order.'").fetchall()
+    for statement in (
+        "COMMENT ON TABLE ops.schema_version IS 'Migrations applied to this warehouse, in order.'",
+        "COMMENT ON COLUMN ops.schema_version.version IS 'Migration number (warehouse/migrations/NNN_name.sql).'",
+        "COMMENT ON COLUMN ops.schema_version.name IS 'Migration name.'",
+        "COMMENT ON COLUMN ops.schema_version.applied_at IS 'UTC time it was applied.'",
+    ):
+        con.execute(statement).fetchall()
     done = {row[0] for row in con.sql("SELECT version FROM ops.schema_version").fetchall()}
     applied = []
     for version, name, path in migrations():

@@ -172,10 +172,12 @@ def test_record_then_replay_round_trip(loopback: LoopbackServer, tmp_path: Path)
 
 
 def test_replay_of_an_unknown_request_names_the_snapshot_and_how_to_record(tmp_path: Path) -> None:
-    with Fetcher(HttpSettings(mode="replay", snapshots_dir=tmp_path)) as fetcher, pytest.raises(SnapshotMissing) as info:
-        fetcher.get("boj", "https://www.stat-search.boj.or.jp/api/v1/getDataCode?db=XX")
+    url = "https://www.stat-search.boj.or.jp/api/v1/getDataCode?db=XX"
+    fetcher = Fetcher(HttpSettings(mode="replay", snapshots_dir=tmp_path))
+    with fetcher, pytest.raises(SnapshotMissing) as info:
+        fetcher.get("boj", url)
     message = str(info.value)
-    assert str(snapshot_paths(tmp_path, "boj", "https://www.stat-search.boj.or.jp/api/v1/getDataCode?db=XX").body) in message
+    assert str(snapshot_paths(tmp_path, "boj", url).body) in message
     assert "mieruka run --mode record --source boj" in message
 
 

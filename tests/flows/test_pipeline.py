@@ -55,7 +55,9 @@ def test_replay_run_loads_both_statistical_sources(first_run) -> None:
     counts = dict(query(data / "mieruka.duckdb", "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
     # 24 BOJ BP01 series + FXERM07, 144 months each; 4 World Bank indicators x 4 economies x 11 years
     assert counts == {"boj": 25 * 144, "worldbank": 4 * 4 * 11}
-    units = dict(query(data / "mieruka.duckdb", "SELECT indicator_id, any_value(unit) FROM core.observations GROUP BY ALL"))
+    units = dict(
+        query(data / "mieruka.duckdb", "SELECT indicator_id, any_value(unit) FROM core.observations GROUP BY ALL")
+    )
     assert units["bop_services_907_net"] == "JPY" and units["fx_usdjpy_monthly_avg"] == "JPY per USD"
 
 
@@ -177,7 +179,7 @@ def test_a_revised_value_closes_the_old_row_and_keeps_it(tmp_path: Path, snapsho
         SELECT value, valid_from, valid_to FROM core.observations
         WHERE indicator_id = 'bop_services_907_net' AND period = '2025-12' ORDER BY valid_from""")
     assert len(history) == 2
-    (old_value, old_from, old_to), (new_value, new_from, new_to) = history
+    (_, old_from, old_to), (new_value, new_from, new_to) = history
     assert new_value == pytest.approx(-9999.5e8) and new_to is None
     assert old_to == new_from and old_from < new_from
     assert str(new_from.date()) == "2026-03-10"  # the source's release date, not the fetch time
@@ -202,7 +204,7 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
     quarantined = table(path, "ops.quarantine")
     assert any("abc" in (r or "") for r in quarantined["raw_value"]) and quarantined["reason"].str.contains(
         "not a number").any()
-    assert any("worldbank" == s and "JSON" in r for s, r in quarantined.select("source_id", "reason").iter_rows())
+    assert any(s == "worldbank" and "JSON" in r for s, r in quarantined.select("source_id", "reason").iter_rows())
     counts = dict(query(path, "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
     assert counts == {"boj": 25 * 144 - 1}  # the failed source loads nothing, the bad row is quarantined
     for parsed, loaded, revised, unchanged, quarantined_rows in query(

@@ -1,0 +1,67 @@
+"""The catalog loads, and every inconsistency fails naming the file and the entry."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from catalog import CatalogError, load_catalog
+from catalog.loader import CATALOG_DIR
+from catalog.requests import BOJ_MAX_CODES, next_page_url, plan_requests
+
+
+def test_shipped_catalog_declares_the_sources_and_series_the_pipeline_needs() -> None:
+    catalog = load_catalog()
+    assert {"boj", "worldbank", "seed_article"} <= set(catalog.sources)
+    codes = {i.series_code for i in catalog.indicators_of("boj")}
+    for item in ("907", "9071", "9072", "9073", "9062", "9082", "9081", "9091"):
+        assert {f"BPBP6JYNS{flow}{item}" for flow in "CDN"} <= codes
+    assert "FXERM07" in codes
+    assert {i.series_code for i in catalog.indicators_of("worldbank")} == {
+        "BX.GSR.CCIS.CD", "BM.GSR.NFSV.CD", "NY.GDP.MKTP.CD", "PA.NUS.FCRF"}
+    assert "日本銀行" in catalog.sources["boj"].credit
+
+
+def test_boj_requests_group_by_database_within_the_code_limit() -> None:
+    catalog = load_catalog()
+    requests = plan_requests(catalog, catalog.sources["boj"])
+    assert [r.label for r in requests] == ["BP01 (24 series)", "FM08 (1 series)"]
+    for r in requests:
+        codes = r.url.split("code=")[1].split("&")[0].split(",")
+        assert len(codes) <= BOJ_MAX_CODES and "startDate=201401" in r.url
+    assert "startPosition=3" in next_page_url(requests[0], 3)
+
+
+def _catalog_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__", "reference"))
+    return target
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t.replace("    source: worldbank\n", "    source: wordbank\n", 1), "unknown source 'wordbank'"),
+        (lambda t: t.replace("  - id: bop_services_907_debit", "  - id: bop_services_907_credit", 1),
+         "duplicate id 'bop_services_907_credit'"),
+        (lambda t: t.replace("    unit: JPY\n", "", 1), "missing unit"),
+    ],
+    ids=["unknown-source", "duplicate-id", "missing-unit"],
+)
+def test_catalog_errors_name_the_file_and_entry(tmp_path: Path, edit, message: str) -> None:
+    folder = _catalog_copy(tmp_path)
+    path = folder / "indicators.yaml"
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(CatalogError) as info:
+        load_catalog(folder)
+    assert message in str(info.value) and "indicators.yaml: entry" in str(info.value)
+
+
+def test_unknown_source_kind_is_rejected(tmp_path: Path) -> None:
+    folder = _catalog_copy(tmp_path)
+    path = folder / "sources.yaml"
+    path.write_text(path.read_text().replace("kind: worldbank_v2", "kind: worldbank_v9"))
+    with pytest.raises(CatalogError, match="sources.yaml: source 'worldbank': unknown kind 'worldbank_v9'"):
+        load_catalog(folder)
