@@ -7,6 +7,7 @@ sends. Every request is recorded so tests can assert how many attempts were made
 
 from __future__ import annotations
 
+import io
 import socket
 import struct
 import threading
@@ -40,7 +41,11 @@ class LoopbackServer:
             def do_GET(self) -> None:
                 server._handle(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class QuietServer(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # clients that gave up (timeouts) make writes fail: expected here
+
+        self._httpd = QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
@@ -81,9 +86,8 @@ class LoopbackServer:
             # SO_LINGER 0 then close: the kernel answers with RST, as a crashed peer would
             handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             handler.close_connection = True
-            handler.rfile.close()
-            handler.wfile.close()
             handler.connection.close()
+            handler.wfile = io.BytesIO()  # http.server flushes after us: give it somewhere harmless
             return
         if reply.action == "stall":
             time.sleep(reply.stall_s)
