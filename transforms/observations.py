@@ -51,3 +51,32 @@ def conform_observations(
         pl.col("value").cast(pl.String).alias("raw_value"),
     )
     return accepted, rejected.cast(REJECTED_SCHEMA)
+
+
+KEY = ["indicator_id", "area", "period"]
+COMPARED = ["value", "unit", "obs_status", "is_sample"]
+
+
+def classify_changes(stage: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame:
+    """Label each staged row new, changed or unchanged against the current rows of its key.
+
+    `current` holds the current (valid_to IS NULL) rows for the staged keys with columns KEY,
+    COMPARED and valid_from. A changed row's validity starts at its own valid_from, or just after
+    the row it replaces when the source dates it earlier, so intervals stay ordered. Adds the
+    boolean columns is_new, is_changed and replaces valid_from.
+    """
+    prior = current.select(
+        *KEY, *[pl.col(c).alias(f"_cur_{c}") for c in COMPARED], pl.col("valid_from").alias("_cur_from")
+    )
+    joined = stage.join(prior, on=KEY, how="left")
+    differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"_cur_{c}")) for c in COMPARED])
+    has_current = pl.col("_cur_from").is_not_null()
+    after_prior = pl.max_horizontal(pl.col("fetched_at"), pl.col("_cur_from") + pl.duration(microseconds=1))
+    return joined.with_columns(
+        (~has_current).alias("is_new"),
+        (has_current & differs).alias("is_changed"),
+        pl.when(has_current & (pl.col("valid_from") <= pl.col("_cur_from")))
+        .then(after_prior)
+        .otherwise(pl.col("valid_from"))
+        .alias("valid_from"),
+    ).drop([f"_cur_{c}" for c in COMPARED] + ["_cur_from"])

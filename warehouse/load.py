@@ -12,7 +12,8 @@ from datetime import datetime
 import duckdb
 import polars as pl
 
-from warehouse.db import build_marts, run_sql
+from transforms.observations import classify_changes
+from warehouse.db import build_marts, run_sql, sql_text
 
 #: Columns of the observation stage, in order (flows build it with `transforms.observations`).
 STAGE_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
@@ -193,14 +194,31 @@ def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> 
 
 
 def _merge_observations(con: duckdb.DuckDBPyConnection, stage: pl.DataFrame) -> dict[str, SourceCounts]:
+    """Insert new keys and revised values, close the rows they revise; unchanged rows write nothing."""
     stage = stage.select([pl.col(c).cast(t) for c, t in STAGE_OBSERVATION_SCHEMA.items()])
     con.register("stage_obs", stage)
     try:
-        run_sql(con, "classify_observations")
-        run_sql(con, "close_revised_observations")
-        run_sql(con, "insert_observations")
-        rows = run_sql(con, "count_observation_changes")
-        con.execute("DROP TABLE obs_batch").fetchall()
+        current = con.sql(sql_text("current_observations")).pl()
     finally:
         con.unregister("stage_obs")
-    return {source: SourceCounts(int(a), int(b), int(c)) for source, a, b, c in rows}
+    classified = classify_changes(stage, current)
+    revised = classified.filter(pl.col("is_changed")).select("indicator_id", "area", "period",
+                                                             pl.col("valid_from").alias("new_valid_from"))
+    to_write = classified.filter(pl.col("is_new") | pl.col("is_changed"))
+    if revised.height:
+        con.register("revised_obs", revised)
+        run_sql(con, "close_revised_observations")
+        con.unregister("revised_obs")
+    if to_write.height:
+        # dictionary-encoded strings: DuckDB writes the many repeated ids and codes faster this way
+        con.register("obs_to_write", to_write.with_columns(pl.col(pl.String).cast(pl.Categorical)).to_arrow())
+        run_sql(con, "insert_observations")
+        con.unregister("obs_to_write")
+    counts = classified.group_by("source_id").agg(
+        pl.col("is_new").sum().alias("loaded"),
+        pl.col("is_changed").sum().alias("revised"),
+        (~pl.col("is_new") & ~pl.col("is_changed")).sum().alias("unchanged"),
+    )
+    return {
+        r["source_id"]: SourceCounts(r["loaded"], r["revised"], r["unchanged"]) for r in counts.iter_rows(named=True)
+    }
