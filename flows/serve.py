@@ -61,20 +61,25 @@ def serve(data_dir: Path, port: int) -> int:
         os.environ["PREFECT_API_URL"] = api_url
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
+        from prefect.schedules import Cron
+
         from flows.pipeline import pipeline
 
-        schedule = spec["schedules"][0]
+        schedules = [Cron(s["cron"], timezone=s.get("timezone")) for s in spec["schedules"] if s.get("active", True)]
         params = {**spec.get("parameters", {}), "data_dir": str(data_dir)}
-        print(f"serving '{spec['name']}' on cron '{schedule['cron']}' ({schedule['timezone']}); Ctrl-C stops",
-              flush=True)
-        pipeline.serve(name=spec["name"], cron=schedule["cron"], parameters=params)
+        when = ", ".join(f"'{s['cron']}' ({s.get('timezone', 'UTC')})" for s in spec["schedules"])
+        print(f"serving '{spec['name']}' on cron {when}; Ctrl-C stops", flush=True)
+        pipeline.serve(name=spec["name"], schedules=schedules, parameters=params,
+                       limit=spec.get("concurrency_limit", 1))
     except KeyboardInterrupt:
-        print("stopping ...", flush=True)
+        pass
     finally:
+        print("stopping ...", flush=True)
         if server is not None:
             server.terminate()
             try:
                 server.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 server.kill()
+        print("stopped", flush=True)
     return 0
