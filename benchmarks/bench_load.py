@@ -24,10 +24,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from transforms.boj import parse_boj  # noqa: E402
-from transforms.observations import conform_observations  # noqa: E402
-from warehouse import db  # noqa: E402
-from warehouse.load import (  # noqa: E402
+from transforms.boj import parse_boj
+from transforms.observations import conform_observations
+from warehouse import db
+from warehouse.load import (
     ARTICLE_SCHEMA,
     FETCH_SCHEMA,
     PARSED_BODY_SCHEMA,
@@ -126,8 +126,9 @@ def main() -> None:
         first_s, (rows, counts) = timed(mieruka_path, body, series_map, tmpdir / "w.duckdb", "run-1")
         again_s, (_, counts_again) = timed(mieruka_path, body, series_map, tmpdir / "w.duckdb", "run-2")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"baseline  DuckDB alone (read_json + unnest -> table): {base_s:6.2f} s  {base_rows / base_s / 1e6:5.2f} M rows/s")
-    print(f"mieruka   parse + conform + bitemporal load (first):  {first_s:6.2f} s  {rows / first_s / 1e6:5.2f} M rows/s"
+    base_rate, first_rate = base_rows / base_s / 1e6, rows / first_s / 1e6
+    print(f"baseline  DuckDB alone (read_json + unnest -> table): {base_s:6.2f} s  {base_rate:5.2f} M rows/s")
+    print(f"mieruka   parse + conform + bitemporal load (first):  {first_s:6.2f} s  {first_rate:5.2f} M rows/s"
           f"  loaded={counts['boj']['loaded']:,}")
     print(f"mieruka   idempotent rerun (all unchanged):           {again_s:6.2f} s  "
           f"unchanged={counts_again['boj']['unchanged']:,} loaded={counts_again['boj']['loaded']}")

@@ -6,6 +6,7 @@ made, with the file and entry named in the message.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,11 @@ import polars as pl
 import yaml
 
 CATALOG_DIR = Path(__file__).resolve().parent
-KNOWN_KINDS = frozenset({"boj_api", "worldbank_v2", "article_url"})
+KNOWN_KINDS = frozenset({"boj_api", "worldbank_v2", "article_url", "article_feed", "curated_csv"})
+CURATED_REQUIRED = (
+    "indicator_id", "topic", "area", "period", "value", "unit", "qualifier", "definition", "publisher",
+    "reported_by", "source_url", "published_at", "published_at_precision", "only_source_is_article",
+)
 
 
 class CatalogError(ValueError):
@@ -63,6 +68,7 @@ class Indicator:
 class Catalog:
     sources: dict[str, Source]
     indicators: tuple[Indicator, ...]
+    directory: Path = CATALOG_DIR
 
     def indicators_of(self, source_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.source == source_id]
@@ -122,8 +128,14 @@ def _require(entry: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
         raise CatalogError(f"{where}: missing {', '.join(missing)}")
 
 
-def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
-    """Load and validate the catalog in `directory` (default: this package's folder)."""
+def default_catalog_dir() -> Path:
+    """This package's folder, or $MIERUKA_CATALOG_DIR (a test or a deployment may use its own)."""
+    return Path(os.environ.get("MIERUKA_CATALOG_DIR") or CATALOG_DIR)
+
+
+def load_catalog(directory: Path | None = None) -> Catalog:
+    """Load and validate the catalog in `directory` (default: `default_catalog_dir()`)."""
+    directory = directory or default_catalog_dir()
     sources_doc = _read_yaml(directory / "sources.yaml")
     sources: dict[str, Source] = {}
     for sid, entry in (sources_doc.get("sources") or {}).items():
@@ -169,4 +181,58 @@ def load_catalog(directory: Path = CATALOG_DIR) -> Catalog:
                 areas=tuple(entry.get("areas") or ()),
             )
         )
-    return Catalog(sources=sources, indicators=tuple(indicators))
+    for source in sources.values():
+        if source.kind == "curated_csv":
+            indicators.extend(_curated_indicators(directory, source, seen_ids))
+    return Catalog(sources=sources, indicators=tuple(indicators), directory=directory)
+
+
+def curated_path(directory: Path, source: Source) -> Path:
+    """The CSV file of a curated source, inside the catalog folder."""
+    rel = str(source.options.get("path", ""))
+    path = (directory / rel).resolve()
+    if not rel or directory.resolve() not in path.parents:
+        raise CatalogError(f"sources.yaml: source '{source.id}': path must name a file inside {directory.name}/")
+    return path
+
+
+def _curated_indicators(directory: Path, source: Source, seen_ids: set[str]) -> list[Indicator]:
+    """One indicator per indicator_id of a curated CSV, described by its topic (curated/topics.yaml)."""
+    path = curated_path(directory, source)
+    where = f"{path.relative_to(directory.resolve())}"
+    try:
+        rows = pl.read_csv(path, infer_schema=False)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise CatalogError(f"{where}: cannot be read: {exc}") from exc
+    missing = [c for c in CURATED_REQUIRED if c not in rows.columns]
+    if missing:
+        raise CatalogError(f"{where}: missing columns {', '.join(missing)}")
+    topics = (_read_yaml(path.parent / "topics.yaml").get("topics") or {})
+    out = []
+    for row in rows.unique(subset="indicator_id", keep="first", maintain_order=True).iter_rows(named=True):
+        ind_where = f"{where}: indicator '{row['indicator_id']}'"
+        if not row["unit"]:
+            raise CatalogError(f"{ind_where}: missing unit")
+        if row["indicator_id"] in seen_ids:
+            raise CatalogError(f"{ind_where}: duplicate id (also in indicators.yaml)")
+        topic = topics.get(row["topic"])
+        if topic is None:
+            raise CatalogError(f"{ind_where}: topic '{row['topic']}' is not described in curated/topics.yaml")
+        seen_ids.add(row["indicator_id"])
+        by = row["reported_by"] if row["reported_by"] != row["publisher"] else ""
+        label = f"{row['publisher']}{f' via {by}' if by else ''}"
+        out.append(
+            Indicator(
+                id=row["indicator_id"],
+                name_en=f"{topic['name_en']} — {label}",
+                name_ja=f"{topic['name_ja']}（{label}）",
+                definition=f"{topic['definition']} Definition used: {row['definition']}.",
+                unit=row["unit"],
+                frequency="annual",
+                source=source.id,
+                series_code=row["indicator_id"],
+                series_db=None,
+                areas=(row["area"],),
+            )
+        )
+    return out

@@ -32,8 +32,10 @@ def plan_requests(catalog: Catalog, source: Source) -> list[Request]:
         return _plan_boj(catalog, source)
     if source.kind == "worldbank_v2":
         return _plan_worldbank(catalog, source)
-    if source.kind == "article_url":
+    if source.kind in ("article_url", "article_feed"):
         return [Request(source.id, str(source.options["url"]), source.name, source.kind)]
+    if source.kind == "curated_csv":
+        return [Request(source.id, f"catalog:{source.options['path']}", str(source.options["path"]), source.kind)]
     raise ValueError(f"no request planner for kind {source.kind!r}")
 
 

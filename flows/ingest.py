@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from catalog import Catalog, Source
+from catalog.loader import curated_path
 from catalog.requests import Request, next_page_url, plan_requests
 from flows.http import FetchedResponse, Fetcher, FetchError
 from flows.raw import land
@@ -23,6 +24,7 @@ from flows.snapshots import snapshot_paths
 from transforms.articles import article_text
 from transforms.boj import parse_boj
 from transforms.contracts import ParseResult
+from transforms.curated import parse_curated
 from transforms.errors import PayloadError
 from transforms.observations import conform_observations
 from transforms.worldbank import parse_worldbank
@@ -32,6 +34,7 @@ from transforms.worldbank import parse_worldbank
 PARSERS: dict[str, tuple[str, Callable[[bytes], ParseResult]]] = {
     "boj_api": ("boj_api@1", parse_boj),
     "worldbank_v2": ("worldbank_v2@1", parse_worldbank),
+    "curated_csv": ("curated_csv@1", parse_curated),
 }
 ARTICLE_PARSER = "article_text@1"
 MAX_PAGES = 500
@@ -88,7 +91,10 @@ def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceRe
     series_map = catalog.series_map()
     try:
         for request in plan_requests(catalog, source):
-            _ingest_request(ctx, source, request, series_map, result)
+            if request.kind == "curated_csv":
+                _ingest_curated(ctx, catalog, source, request, series_map, result)
+            else:
+                _ingest_request(ctx, source, request, series_map, result)
     except FetchError as exc:
         result.fail(str(exc))
     except PayloadError as exc:
@@ -115,6 +121,29 @@ def _ingest_request(
             return
         url = next_page_url(request, next_page)
     raise FetchError(source.id, request.url, f"more than {MAX_PAGES} pages; refusing to continue")
+
+
+def _ingest_curated(
+    ctx: RunContext, catalog: Catalog, source: Source, request: Request, series_map: pl.DataFrame,
+    result: SourceResult,
+) -> None:
+    """A curated file of the catalog is read from disk, archived and parsed like any response."""
+    path = curated_path(catalog.directory, source)
+    body = path.read_bytes()
+    response = FetchedResponse(
+        source_id=source.id,
+        url=request.url,
+        status=200,
+        content_type="text/csv; charset=utf-8",
+        body=body,
+        fetched_at=datetime.now(UTC).replace(tzinfo=None),
+        from_snapshot=False,
+    )
+    sha = land(ctx.raw_dir, body)
+    result.requests += 1
+    result.bytes += len(body)
+    result.fetches.append(_fetch_row(ctx, response, sha, False))
+    _ingest_payload(ctx, source, request, response, sha, False, series_map, result)
 
 
 def _ingest_payload(

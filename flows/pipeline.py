@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import polars as pl
 from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from catalog import Catalog, load_catalog
@@ -205,6 +205,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
         raise
     summary.tables = published["tables"]
     _artifact(summary)
+    _revisions_artifact(work_path, run_id)
     if summary.failed_count:
         raise PipelineFailed(summary)
     return summary
@@ -305,6 +306,20 @@ def _finish(
         published_dir=str(data / "published"),
         dashboard=str(data / "published" / "index.html"),
         sources=sources,
+    )
+
+
+def _revisions_artifact(work_path: Path, run_id: str) -> None:
+    """A table artifact of the run's largest revisions (none: an empty table says so)."""
+    con = db.connect(work_path, read_only=False)
+    try:
+        rows = con.sql(db.sql_text("largest_revisions"), params={"run_id": run_id}).pl().to_dicts()
+    finally:
+        con.close()
+    create_table_artifact(
+        key="mieruka-revisions",
+        table=rows or [{"indicator_id": "(no revisions in this run)"}],
+        description=f"Largest revisions of run {run_id}",
     )
 
 

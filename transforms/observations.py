@@ -63,7 +63,7 @@ def classify_changes(stage: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame
     `current` holds the current (valid_to IS NULL) rows for the staged keys with columns KEY,
     COMPARED and valid_from. A changed row's validity starts at its own valid_from, or just after
     the row it replaces when the source dates it earlier, so intervals stay ordered. Adds the
-    boolean columns is_new, is_changed and replaces valid_from.
+    boolean columns is_new and is_changed and the column previous_value, and replaces valid_from.
     """
     prior = current.select(
         *KEY, *[pl.col(c).alias(f"_cur_{c}") for c in COMPARED], pl.col("valid_from").alias("_cur_from")
@@ -79,4 +79,5 @@ def classify_changes(stage: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame
         .then(after_prior)
         .otherwise(pl.col("valid_from"))
         .alias("valid_from"),
+        pl.col("_cur_value").alias("previous_value"),
     ).drop([f"_cur_{c}" for c in COMPARED] + ["_cur_from"])

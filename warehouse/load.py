@@ -141,7 +141,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch, finished_at: da
     """Write the batch and rebuild the marts in one transaction; return per-source change counts."""
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
-        counts = _merge_observations(con, batch.observations)
+        counts = _merge_observations(con, batch.observations, batch.run_id)
         con.execute("DELETE FROM core.indicators").fetchall()
         con.register("stage_indicators", batch.indicators)
         run_sql(con, "replace_indicators")
@@ -193,7 +193,9 @@ def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> 
     )
 
 
-def _merge_observations(con: duckdb.DuckDBPyConnection, stage: pl.DataFrame) -> dict[str, SourceCounts]:
+def _merge_observations(
+    con: duckdb.DuckDBPyConnection, stage: pl.DataFrame, run_id: str
+) -> dict[str, SourceCounts]:
     """Insert new keys and revised values, close the rows they revise; unchanged rows write nothing."""
     stage = stage.select([pl.col(c).cast(t) for c, t in STAGE_OBSERVATION_SCHEMA.items()])
     con.register("stage_obs", stage)
@@ -202,12 +204,15 @@ def _merge_observations(con: duckdb.DuckDBPyConnection, stage: pl.DataFrame) -> 
     finally:
         con.unregister("stage_obs")
     classified = classify_changes(stage, current)
-    revised = classified.filter(pl.col("is_changed")).select("indicator_id", "area", "period",
-                                                             pl.col("valid_from").alias("new_valid_from"))
-    to_write = classified.filter(pl.col("is_new") | pl.col("is_changed"))
+    revised = classified.filter(pl.col("is_changed")).select(
+        "source_id", "indicator_id", "area", "period", "value", "previous_value",
+        pl.col("valid_from").alias("new_valid_from"),
+    )
+    to_write = classified.filter(pl.col("is_new") | pl.col("is_changed")).drop("previous_value")
     if revised.height:
         con.register("revised_obs", revised)
         run_sql(con, "close_revised_observations")
+        run_sql(con, "insert_revisions", {"run_id": run_id})
         con.unregister("revised_obs")
     if to_write.height:
         # dictionary-encoded strings: DuckDB writes the many repeated ids and codes faster this way

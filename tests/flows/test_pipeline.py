@@ -14,13 +14,14 @@ import pytest
 from flows.lock import WarehouseLocked, warehouse_lock
 from flows.pipeline import PipelineFailed, pipeline
 from flows.snapshots import snapshot_paths
-from tests.conftest import SNAPSHOTS
+from tests.conftest import PROJECT_ROOT, SNAPSHOTS
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
 BOJ_BP01 = "getDataCode-44b9183591fc2a7a.body"
 WB_GDP = "NY.GDP.MKTP.CD-41c244d122bb0ac3.body"
 CORE_TABLES = ("core.observations", "core.articles", "core.indicators")
+PUBLISHED_ROWS = len((PROJECT_ROOT / "catalog" / "curated" / "published_figures.csv").read_text().splitlines()) - 1
 
 
 def run(data: Path, snapshots: Path = SNAPSHOTS, **kwargs: object):
@@ -54,7 +55,7 @@ def test_replay_run_loads_both_statistical_sources(first_run) -> None:
     assert summary.status == "succeeded"
     counts = dict(query(data / "mieruka.duckdb", "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
     # 24 BOJ BP01 series + FXERM07, 144 months each; 4 World Bank indicators x 4 economies x 11 years
-    assert counts == {"boj": 25 * 144, "worldbank": 4 * 4 * 11}
+    assert counts == {"boj": 25 * 144, "worldbank": 4 * 4 * 11, "published": PUBLISHED_ROWS}
     units = dict(
         query(data / "mieruka.duckdb", "SELECT indicator_id, any_value(unit) FROM core.observations GROUP BY ALL")
     )
@@ -98,7 +99,7 @@ def test_sample_flag_reaches_warehouse_rows_and_published_files(first_run) -> No
     data, _ = first_run
     path = data / "mieruka.duckdb"
     flags = dict(query(path, "SELECT source_id, bool_and(is_sample) FROM core.observations GROUP BY ALL"))
-    assert flags == {"boj": True, "worldbank": True}
+    assert flags == {"boj": True, "worldbank": True, "published": False}
     assert query(path, "SELECT bool_and(is_sample) FROM marts.digital_deficit_annual") == [(True,)]
     manifest = json.loads((data / "published" / "manifest.json").read_text())
     assert manifest["is_sample"] is True
@@ -134,11 +135,12 @@ def test_seed_article_is_stored_once_with_inferred_date(first_run) -> None:
 def test_every_body_is_archived_unchanged_by_sha256(first_run) -> None:
     data, _ = first_run
     fetches = table(data / "mieruka.duckdb", "raw.fetches")
-    assert fetches.height == 7  # 2 BOJ + 4 World Bank + 1 article
+    assert fetches.height == 8  # 2 BOJ + 4 World Bank + 1 article + the curated file
     for sha, size in fetches.select("sha256", "bytes").iter_rows():
         body = (data / "raw" / sha[:2] / sha).read_bytes()
         assert hashlib.sha256(body).hexdigest() == sha and len(body) == size
-    assert fetches["from_snapshot"].all()
+    snapshot_sources = set(fetches.filter(pl.col("from_snapshot"))["source_id"])
+    assert snapshot_sources == {"boj", "worldbank", "seed_article"}
 
 
 def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
@@ -148,12 +150,12 @@ def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
     after = {name: table(tmp_path / "mieruka.duckdb", name) for name in CORE_TABLES}
     for name in CORE_TABLES:
         assert after[name].equals(before[name]), name
-    assert [s["rows_loaded"] for s in second.sources] == [0, 0, 0]
+    assert [s["rows_loaded"] for s in second.sources] == [0] * len(second.sources)
     runs = query(tmp_path / "mieruka.duckdb", "SELECT run_id, status FROM ops.runs ORDER BY started_at")
     assert [r[0] for r in runs] == [first.run_id, second.run_id] and {r[1] for r in runs} == {"succeeded"}
     skipped = query(tmp_path / "mieruka.duckdb",
                     f"SELECT sum(bodies_skipped) FROM ops.run_sources WHERE run_id = '{second.run_id}'")
-    assert skipped == [(7,)]
+    assert skipped == [(8,)]
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -206,13 +208,14 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
         "not a number").any()
     assert any(s == "worldbank" and "JSON" in r for s, r in quarantined.select("source_id", "reason").iter_rows())
     counts = dict(query(path, "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
-    assert counts == {"boj": 25 * 144 - 1}  # the failed source loads nothing, the bad row is quarantined
+    # the failed source loads nothing, the bad row is quarantined
+    assert counts == {"boj": 25 * 144 - 1, "published": PUBLISHED_ROWS}
     for parsed, loaded, revised, unchanged, quarantined_rows in query(
         path, "SELECT rows_parsed, rows_loaded, rows_revised, rows_unchanged, rows_quarantined FROM ops.run_sources"
     ):
         assert parsed == loaded + revised + unchanged + quarantined_rows
     health = dict(query(path, "SELECT source_id, consecutive_failures FROM ops.source_health"))
-    assert health == {"boj": 0, "worldbank": 1, "seed_article": 0}
+    assert health == {"boj": 0, "worldbank": 1, "seed_article": 0, "published": 0}
     assert query(path, "SELECT status FROM ops.runs") == [("partial",)]
 
 

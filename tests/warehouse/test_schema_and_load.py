@@ -127,3 +127,22 @@ def test_a_failing_load_rolls_back_everything(con) -> None:
         load_batch(con, bad, datetime.now())
     assert con.sql("SELECT count(*) FROM core.observations").fetchall() == [(1,)]
     assert con.sql("SELECT count(*) FROM ops.run_sources").fetchall() == [(1,)]
+
+
+def test_as_of_returns_the_value_known_on_each_date_and_revisions_are_recorded(con) -> None:
+    load_batch(con, _batch(_obs({"2024-01": 1.0, "2024-02": 2.0}, "2026-01-01", "r1"), "r1"), datetime.now())
+    load_batch(con, _batch(_obs({"2024-01": 1.0, "2024-02": 2.5}, "2026-02-01", "r2"), "r2"), datetime.now())
+
+    def as_of(day: str) -> dict[str, float]:
+        return dict(con.sql(
+            "SELECT period, value FROM core.observations_as_of(CAST($d AS DATE))", params={"d": day}
+        ).fetchall())
+
+    assert as_of("2025-12-31") == {}
+    assert as_of("2026-01-01") == {"2024-01": 1.0, "2024-02": 2.0}
+    assert as_of("2026-01-31") == {"2024-01": 1.0, "2024-02": 2.0}
+    assert as_of("2026-02-01") == {"2024-01": 1.0, "2024-02": 2.5}
+    columns = [c[0] for c in con.sql("DESCRIBE SELECT * FROM core.observations_as_of(DATE '2026-03-01')").fetchall()]
+    assert columns == [c[0] for c in con.sql("DESCRIBE core.observations").fetchall()]
+    revisions = con.sql("SELECT run_id, period, old_value, new_value, change, change_pct FROM ops.revisions").fetchall()
+    assert revisions == [("r2", "2024-02", 2.0, 2.5, 0.5, 25.0)]
