@@ -233,3 +233,39 @@ def test_missing_snapshot_fails_the_source_with_a_way_forward(tmp_path: Path, sn
 def test_a_second_writer_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     with warehouse_lock(tmp_path), pytest.raises(WarehouseLocked, match="holds the warehouse lock"):
         run(tmp_path)
+
+
+def test_a_new_world_bank_indicator_needs_only_a_catalog_entry_and_a_snapshot(
+    tmp_path: Path, snapshot_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from catalog.loader import CATALOG_DIR
+    from flows.snapshots import write_snapshot
+
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    with (folder / "indicators.yaml").open("a") as fh:
+        fh.write(
+            "  - id: wb_ip_receipts_usd\n"
+            "    name_en: \"Charges for the use of intellectual property, receipts (BoP, current US$)\"\n"
+            "    name_ja: \"知的財産使用料受取（国際収支、名目米ドル）\"\n"
+            "    definition: \"World Bank BX.GSR.ROYL.CD, annual.\"\n"
+            "    unit: USD\n    frequency: annual\n    source: worldbank\n"
+            "    series: {code: BX.GSR.ROYL.CD}\n    areas: [JPN]\n"
+        )
+    monkeypatch.setenv("MIERUKA_CATALOG_DIR", str(folder))
+    url = ("https://api.worldbank.org/v2/country/JPN/indicator/BX.GSR.ROYL.CD"
+           "?format=json&date=2014:2030&per_page=1000&page=1")
+    body = orjson.dumps([
+        {"page": 1, "pages": 1, "per_page": 1000, "total": 1, "sourceid": "2", "lastupdated": "2026-07-01"},
+        [{"indicator": {"id": "BX.GSR.ROYL.CD", "value": "IP receipts"}, "country": {"id": "JP", "value": "Japan"},
+          "countryiso3code": "JPN", "date": "2024", "value": 5.1e10, "unit": "", "obs_status": "", "decimal": 0}],
+    ])
+    write_snapshot(snapshot_copy, "worldbank", url, 200, "application/json", body, "2026-11-26T00:00:00")
+    run(tmp_path / "data", snapshot_copy, sources=["worldbank"])
+    rows = query(tmp_path / "data" / "mieruka.duckdb",
+                 "SELECT area, period, value, unit FROM core.observations WHERE indicator_id = 'wb_ip_receipts_usd'")
+    assert rows == [("JPN", "2024", 5.1e10, "USD")]
+    assert query(tmp_path / "data" / "mieruka.duckdb",
+                 "SELECT name_en FROM core.indicators WHERE indicator_id = 'wb_ip_receipts_usd'") != []

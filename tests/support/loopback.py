@@ -72,16 +72,17 @@ class LoopbackServer:
         self._httpd.shutdown()
         self._httpd.server_close()
 
-    def _next_reply(self, path: str) -> Reply:
+    def _next_reply(self, target: str) -> Reply:
+        """Replies scripted for the exact path and query win over those scripted for the path alone."""
         with self._lock:
-            queue = self.routes.get(path)
+            queue = self.routes.get(target) or self.routes.get(target.split("?", 1)[0])
             if not queue:
                 return Reply(404, b"no such route")
             return queue.pop(0) if len(queue) > 1 else queue[0]
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
         self.requests.append((handler.path, time.monotonic()))
-        reply = self._next_reply(handler.path.split("?", 1)[0])
+        reply = self._next_reply(handler.path)
         if reply.action == "reset":
             # SO_LINGER 0 then close: the kernel answers with RST, as a crashed peer would
             handler.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

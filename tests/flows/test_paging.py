@@ -1,0 +1,97 @@
+"""Multi-page responses load completely: BOJ NEXTPOSITION and World Bank pages, live on loopback."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import orjson
+import pytest
+
+from catalog import load_catalog
+from catalog.loader import CATALOG_DIR
+from catalog.requests import next_page_url, plan_requests
+from flows.http import Fetcher, HttpSettings
+from flows.ingest import RunContext, ingest_source
+from tests.support.loopback import LoopbackServer, Reply
+
+
+def _catalog_pointing_at(server: LoopbackServer, tmp_path: Path):
+    folder = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, folder, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    text = (folder / "sources.yaml").read_text()
+    text = text.replace("https://www.stat-search.boj.or.jp/api/v1", server.url("/boj"))
+    text = text.replace("https://api.worldbank.org/v2", server.url("/wb"))
+    (folder / "sources.yaml").write_text(text)
+    return load_catalog(folder)
+
+
+def _context(tmp_path: Path) -> RunContext:
+    fetcher = Fetcher(HttpSettings(mode="live", snapshots_dir=tmp_path / "snaps"))
+    return RunContext("run-1", "live", tmp_path / "data", tmp_path / "snaps", fetcher, {}, {}, lambda _: None)
+
+
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+def _boj_page(codes: list[str], next_position: int | None) -> bytes:
+    return orjson.dumps({
+        "STATUS": 200, "MESSAGEID": "M181000I", "MESSAGE": "ok", "DATE": "2026-02-21T00:00:00+09:00",
+        "PARAMETER": {}, "NEXTPOSITION": next_position,
+        "RESULTSET": [
+            {"SERIES_CODE": code, "UNIT": "100 million Yen", "FREQUENCY": "MONTHLY", "LAST_UPDATE": 20260209,
+             "VALUES": {"SURVEY_DATES": [202401, 202402], "VALUES": [1.5, -2.5]}}
+            for code in codes
+        ],
+    })
+
+
+def test_boj_nextposition_pages_are_followed_until_null(loopback: LoopbackServer, tmp_path: Path) -> None:
+    catalog = _catalog_pointing_at(loopback, tmp_path)
+    bp01 = next(r for r in plan_requests(catalog, catalog.sources["boj"]) if "db=BP01" in r.url)
+    fm08 = next(r for r in plan_requests(catalog, catalog.sources["boj"]) if "db=FM08" in r.url)
+    codes = bp01.url.split("code=")[1].split("&")[0].split(",")
+    loopback.script(_path_and_query(bp01.url), Reply(200, _boj_page(codes[:10], 11)))
+    loopback.script(_path_and_query(next_page_url(bp01, 11)), Reply(200, _boj_page(codes[10:20], 21)))
+    loopback.script(_path_and_query(next_page_url(bp01, 21)), Reply(200, _boj_page(codes[20:], None)))
+    fx = orjson.loads(_boj_page(["FXERM07"], None))
+    fx["RESULTSET"][0]["UNIT"] = "Yen per U.S. Dollar"
+    loopback.script(_path_and_query(fm08.url), Reply(200, orjson.dumps(fx)))
+    result = ingest_source(_context(tmp_path), catalog, catalog.sources["boj"])
+    assert result.status == "succeeded", result.error
+    assert result.requests == 4
+    loaded = sum(f.height for f in result.observations)
+    assert loaded == (len(codes) + 1) * 2
+    assert sorted({c for f in result.observations for c in f["series_code"]}) == sorted([*codes, "FXERM07"])
+
+
+def _wb_page(page: int, pages: int, years: range) -> bytes:
+    rows = [
+        {"indicator": {"id": "NY.GDP.MKTP.CD", "value": "GDP"}, "country": {"id": "JP", "value": "Japan"},
+         "countryiso3code": "JPN", "date": str(y), "value": 1e12 + y, "unit": "", "obs_status": "", "decimal": 0}
+        for y in years
+    ]
+    meta = {"page": page, "pages": pages, "per_page": len(rows), "total": 30, "sourceid": "2",
+            "lastupdated": "2026-07-01"}
+    return orjson.dumps([meta, rows])
+
+
+@pytest.mark.parametrize("pages", [1, 3])
+def test_world_bank_pages_are_followed(loopback: LoopbackServer, tmp_path: Path, pages: int) -> None:
+    catalog = _catalog_pointing_at(loopback, tmp_path)
+    years = list(range(1995, 2025))
+    chunk = len(years) // pages
+    for request in plan_requests(catalog, catalog.sources["worldbank"]):
+        for page in range(1, pages + 1):
+            url = request.url if page == 1 else next_page_url(request, page)
+            body = _wb_page(page, pages, range(years[(page - 1) * chunk], years[(page - 1) * chunk] + chunk))
+            if "NY.GDP.MKTP.CD" not in url:
+                body = body.replace(b"NY.GDP.MKTP.CD", request.label.encode())
+            loopback.script(_path_and_query(url), Reply(200, body))
+    result = ingest_source(_context(tmp_path), catalog, catalog.sources["worldbank"])
+    assert result.status == "succeeded", result.error
+    assert result.requests == 4 * pages
+    assert sum(f.height for f in result.observations) == 4 * len(years)
