@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,7 +105,7 @@ def ingest_task(ctx: RunContext, catalog: Catalog, source_id: str) -> SourceResu
 def load_task(work_path: Path, batch: LoadBatch) -> dict:
     con = db.connect(work_path)
     try:
-        counts = load_batch(con, batch, _now())
+        counts = load_batch(con, batch, _now(), before_commit=lambda: pause_point("load"))
         exported = export_marts(con, work_path.parent.parent / "published")
         con.execute("CHECKPOINT").fetchall()
     finally:
@@ -115,28 +116,19 @@ def load_task(work_path: Path, batch: LoadBatch) -> dict:
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(work_path: Path, data_dir: Path, exported: dict, vintages: dict, credits: dict) -> dict:
     is_sample = any(info["is_sample"] for info in exported.values())
-    pause = _test_pause_hook()
-    result = publish(work_path, data_dir, exported, is_sample, vintages, credits, pause_hook=pause)
+    result = publish(work_path, data_dir, exported, is_sample, vintages, credits, pause_hook=pause_point)
     render_dashboard(result.published_dir)
     return {"warehouse": str(result.warehouse), "published_dir": str(result.published_dir), "tables": result.tables}
 
 
-def _test_pause_hook():
-    """MIERUKA_TEST_PAUSE_AT=publish makes the run wait at that point (fault tests kill it there)."""
-    point = os.environ.get("MIERUKA_TEST_PAUSE_AT")
-    if not point:
-        return None
-
-    def pause(where: str) -> None:
-        if where == point:
-            marker = Path(os.environ.get("MIERUKA_TEST_PAUSE_FILE", "paused"))
-            marker.write_text(str(os.getpid()))
-            import time
-
-            while True:  # the test kills the process here
-                time.sleep(0.1)
-
-    return pause
+def pause_point(where: str) -> None:
+    """Test-only: with MIERUKA_TEST_PAUSE_AT=<where>, stop here (after writing the marker file
+    MIERUKA_TEST_PAUSE_FILE) until killed, so fault tests can kill the run exactly at that point."""
+    if os.environ.get("MIERUKA_TEST_PAUSE_AT") != where:
+        return
+    Path(os.environ.get("MIERUKA_TEST_PAUSE_FILE", "paused")).write_text(str(os.getpid()))
+    while True:
+        time.sleep(0.1)
 
 
 @flow(name="pipeline", log_prints=False)

@@ -6,6 +6,7 @@ Frames are registered with DuckDB (Arrow, zero-copy) and moved with set-based SQ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -137,8 +138,16 @@ def already_parsed(con: duckdb.DuckDBPyConnection, parser: str, shas: list[str])
     return {row[0] for row in run_sql(con, "parsed_bodies", {"parser": parser, "shas": shas})}
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch, finished_at: datetime) -> dict[str, SourceCounts]:
-    """Write the batch and rebuild the marts in one transaction; return per-source change counts."""
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    batch: LoadBatch,
+    finished_at: datetime,
+    before_commit: Callable[[], None] | None = None,
+) -> dict[str, SourceCounts]:
+    """Write the batch and rebuild the marts in one transaction; return per-source change counts.
+
+    `before_commit` runs inside the open transaction (fault tests pause there to kill the process).
+    """
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
         counts = _merge_observations(con, batch.observations, batch.run_id)
@@ -167,6 +176,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch, finished_at: da
                     {"source_id": row["source_id"], "at": finished_at, "error": row["error"]},
                 )
         build_marts(con)
+        if before_commit is not None:
+            before_commit()
         con.execute("COMMIT").fetchall()
     except Exception:
         con.execute("ROLLBACK").fetchall()

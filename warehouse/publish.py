@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,14 +82,14 @@ def publish(
     is_sample: bool,
     vintages: dict[str, str | None],
     credits: dict[str, str],
-    pause_hook: object = None,
+    pause_hook: Callable[[str], None] | None = None,
 ) -> PublishResult:
     """Swap in the analysts' copy and the Parquet files, then write the manifest (see module doc)."""
     target = data_dir / "mieruka.duckdb"
     tmp = data_dir / ".mieruka.duckdb.publishing"
     shutil.copyfile(work_path, tmp)
     _validate_copy(tmp, {name: info["rows"] for name, info in exported.items()})
-    if callable(pause_hook):
+    if pause_hook is not None:
         pause_hook("publish")  # test-only pause point: a fault test kills the process here
     os.replace(tmp, target)
 
