@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 import polars as pl
 
@@ -45,8 +47,9 @@ FIGURE_SCHEMA: dict[str, pl.DataType] = {
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "ja", "zh")
 
 # --------------------------------------------------------------------------------------------------
-# Lexicons
+# Lexicons (kept compact on purpose: one glance shows a language's words)
 # --------------------------------------------------------------------------------------------------
+# fmt: off
 
 #: Currency written before the number. Codes must be followed by the number (``JPY 6.65tn``).
 _PREFIX_CURRENCY: dict[str, str] = {
@@ -156,7 +159,7 @@ _QUALIFIER_PHRASES: dict[str, Iterable[str]] = {
         "weniger als", "bis zu", "höchstens", "maximal",
     ),
     "target": (
-        "target", "target of", "targets", "targeting", "targeted", "goal of", "aim of", "aims for",
+        "target", "target of", "targets", "targeting", "targeted", "goal", "goal of", "aim", "aim of", "aims for",
         "aiming for", "in order to reach", "objective of",
         "objectif", "objectif de", "objectif à", "cible de", "viser", "vise", "visent", "pour atteindre",
         "afin atteindre",
@@ -166,6 +169,7 @@ _QUALIFIER_PHRASES: dict[str, Iterable[str]] = {
         "estimated", "estimated at", "estimated to be", "projected", "projected at", "projected to reach",
         "projected to be", "forecast", "forecast at", "forecast to reach", "expected to reach",
         "expected to hit", "expected to total", "could reach",
+        "estimé", "estimée", "estimés", "estimées", "estimation",
         "estimé à", "estimée à", "estimés à", "estimées à", "estimation de", "évalué à", "évaluée à",
         "évalués à", "évaluées à", "pourrait atteindre", "pourraient atteindre", "devrait atteindre",
         "devraient atteindre",
@@ -192,7 +196,11 @@ _CJK_AFTER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("approx", ("程度", "前後", "ほど", "くらい", "ぐらい", "近く", "左右", "上下")),
     ("target", ("を目指", "を目標", "の目標", "とする目標", "が目標")),
 )
-_CJK_AFTER_ESTIMATE = re.compile(r"[^。、，,.!?！？\n]{0,8}?(?:見通し|見込み|と推計|と予測|と試算|と推定)")
+#: A target or estimate cue a few characters after the figure, in the same clause:
+#: 13兆円に引き上げる目標, 45兆円に達する見通し.
+_CJK_AFTER_CUE = re.compile(
+    r"[^。、，,.!?！？\n]{0,10}?(?:(?P<target>目標|目标|目指)|(?P<estimate>見通し|見込み|と推計|と予測|と試算|と推定))"
+)
 _LATIN_AFTER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("at_least", (" or more", " or higher", " or above", " ou plus", " oder mehr", " and above")),
     ("at_most", (" or less", " or lower", " or below", " ou moins", " oder weniger")),
@@ -213,13 +221,21 @@ _LONG_RANGE: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
 )
 _CJK_LONG_RANGE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("target", ("目標", "目标", "目指")),
-    ("estimate", ("見通し", "見込み", "预计", "預計", "预测", "預測", "预估", "預估", "估计", "估計", "推計", "試算", "予測")),
+    ("estimate", ("見通し", "見込み", "预计", "預計", "预测", "預測", "预估", "預估", "估计", "估計", "推計",
+                  "試算", "予測")),
 )
 
 #: A scale-word amount with no currency ("55 milliards") is money only if it is not counting a noun
 #: ("14 million people", "3 millions d'habitants"): the next word must be one of these or absent.
 _FUNCTION_WORDS = frozenset(
-    ["to", "for", "in", "on", "by", "from", "with", "this", "that", "was", "were", "is", "are", "will", "would", "could", "a", "an", "and", "or", "but", "as", "at", "of", "than", "per", "last", "next", "over", "each", "into", "pour", "par", "en", "et", "à", "au", "aux", "dans", "sur", "qui", "que", "soit", "ou", "ce", "cette", "est", "sont", "sera", "seront", "a", "ont", "vers", "avant", "après", "contre", "für", "und", "oder", "bis", "auf", "im", "in", "ist", "sind", "wird", "werden", "zur", "zum", "mit", "als", "je", "pro", "bereits"]
+    [
+        "to", "for", "in", "on", "by", "from", "with", "this", "that", "was", "were", "is", "are", "will",
+        "would", "could", "a", "an", "and", "or", "but", "as", "at", "of", "than", "per", "last", "next",
+        "over", "each", "into", "pour", "par", "en", "et", "à", "au", "aux", "dans", "sur", "qui", "que",
+        "soit", "ou", "ce", "cette", "est", "sont", "sera", "seront", "a", "ont", "vers", "avant", "après",
+        "contre", "für", "und", "oder", "bis", "auf", "im", "in", "ist", "sind", "wird", "werden", "zur",
+        "zum", "mit", "als", "je", "pro", "bereits",
+    ]
 )
 #: Words that make a sentence about money, used before giving a bare amount the text's currency.
 _MONEY_CUES: tuple[str, ...] = (
@@ -258,94 +274,157 @@ for _lang, _words in (
     for _w in _words.split():
         _STOPWORDS[_w] = _lang
 
+# fmt: on
+
 # --------------------------------------------------------------------------------------------------
 # The regex
 # --------------------------------------------------------------------------------------------------
 
 
-def _alt(words: Iterable[str], *, space: str | None = None) -> str:
-    """Alternation of literal words, longest first (Python's `re` takes the first alternative)."""
-    parts = []
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
-        escaped = re.escape(word)
-        if space is not None:
-            escaped = escaped.replace(r"\ ", space)
-        parts.append(escaped)
-    return "|".join(parts)
-
-
 _SP = "[ \u00a0\u202f\u2009]"
 _LETTER = "A-Za-zÀ-ÖØ-öø-ÿ"
-_NUM = (
-    r"\d{1,3}(?:[,.．\u00a0\u202f\u2009 ]\d{3}(?!\d))+(?:[.,．]\d+)?"  # 6,650.6 · 1 238 · 1.238,5
-    r"|\d+(?:[.,．]\d+)?"  # 196,6 · 2.5 · 330
-)
 _KANJI_NUMERAL = "〇零一二三四五六七八九两兩十百千"
 _CJK_TAIL = rf"(?:{_SP}?[十百千万萬億亿兆]+(?:\d+(?:[.,．]\d+)?|[〇零一二三四五六七八九两兩]+)?)+"
-_SCALE = (
-    rf"{_SP}?(?:(?i:{_alt(list(_SCALE_FIXED) + list(_SCALE_LANG_WORDS))})|[mMkKbB])(?![{_LETTER}])"
-)
-_CJK_UNITS = "|".join(
-    (r"元(?![化素旦首帅帥宵老气氣件])" if u == "元" else re.escape(u))
-    for u in sorted(_UNIT_CJK, key=lambda w: (-len(w), w))
-)
-_UNITS = (
-    rf"(?i:{_alt(_UNIT_WORDS, space=_SP)})(?![{_LETTER}])"
-    rf"|(?:{_alt(k for k in _UNIT_EXACT if k.isalpha())})(?![{_LETTER}])"
-    rf"|{_alt(k for k in _UNIT_EXACT if not k.isalpha())}"
-    rf"|{_CJK_UNITS}"
-)
-_PREFIXES = (
-    rf"(?:{_alt(k for k in _PREFIX_CURRENCY if k.isalpha() and k.isascii())}){_SP}?"
-    rf"|(?:{_alt(k for k in _PREFIX_CURRENCY if not (k.isalpha() and k.isascii()))}){_SP}?"
-)
-# Characters a figure can start with. Letter-initial prefixes (JPY, US$, NT$) are checked in full in
-# the same lookahead so that ordinary capitals fail at once: most positions never get further.
-_FIRST_CHARS = (
-    "".join(sorted({re.escape(k[0]) for k in _PREFIX_CURRENCY if not k[0].isascii() or not k[0].isalpha()}))
-    + r"\d▲△\-−"
-    + _KANJI_NUMERAL
-)
-_LETTER_PREFIXES = _alt(k for k in _PREFIX_CURRENCY if k[0].isascii() and k[0].isalpha())
-_FIRST = rf"(?=[{_FIRST_CHARS}]|(?:{_LETTER_PREFIXES}){_SP}?\d)"
+_NOT_LETTER = rf"(?![{_LETTER}])"
 
+
+def _trie(entries: Iterable[tuple[str, bool, str]]) -> str:
+    """Regex for a set of words as a trie: (word, fold_case, suffix asserted at the word's end).
+
+    Python's `re` tries alternatives one by one; a trie branches on the first character (and `re`
+    skips a branch whose first character cannot match), so a number followed by an ordinary word
+    costs a handful of checks instead of one per unit word. Longer words are tried first.
+    """
+    root: dict[str, dict] = {}
+    for word, fold, suffix in entries:
+        node = root
+        for ch in word:
+            if ch == " ":
+                key = _SP
+            elif fold and len(ch.upper()) == 1 and ch.lower() != ch.upper():
+                key = f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]"
+            else:
+                key = re.escape(ch)
+            node = node.setdefault(key, {})
+        node.setdefault("", set()).add(suffix)
+
+    def build(node: dict) -> str:
+        alts = [key + build(child) for key, child in sorted(node.items()) if key]
+        ends = sorted(node.get("", ()))
+        alts.extend(e for e in ends if e)
+        optional = "" in ends
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not optional else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if optional else "")
+
+    return build(root)
+
+
+_SCALE = (
+    _SP
+    + "?"
+    + _trie(
+        [(w, True, _NOT_LETTER) for w in (*_SCALE_FIXED, *_SCALE_LANG_WORDS)]
+        + [(w, False, _NOT_LETTER) for w in _SCALE_SHORT]
+    )
+)
+_YUAN_END = "(?![化素旦首帅帥宵老气氣件])"
+_CJK_UNITS = _trie((u, False, _YUAN_END if u == "元" else "") for u in _UNIT_CJK)
+_UNITS = _trie(
+    [(w, True, _NOT_LETTER) for w in _UNIT_WORDS]
+    + [(w, False, _NOT_LETTER if w[-1].isalpha() else "") for w in _UNIT_EXACT]
+    + [(u, False, _YUAN_END if u == "元" else "") for u in _UNIT_CJK]
+)
+# A number: 6,650.6 · 1 238 · 1.238,5 (groups of three after a separator) or 196,6 · 2.5 · 330.
+# Written without its first digit, which the regex has already consumed (see below).
+_NUM_REST = (
+    r"\d{0,2}(?:[,.．\u00a0\u202f\u2009 ]\d{3}(?!\d))+(?:[.,．]\d+)?"
+    r"|\d*(?:[.,．]\d+)?"
+)
+
+# The regex starts with a plain character class (a digit or a kanji numeral), so Python's `re`
+# skips every other position in a tight C loop instead of trying the pattern there: this is most of
+# its speed. Currency prefixes and signs written before the number ($, US$, JPY, 新台幣, ▲, -) are
+# read back from the text in Python (`_prefix_and_sign`), only for the numbers that matched.
 _FIGURE_RE = re.compile(
     rf"""
-    {_FIRST}                          # cheap first-character filter: most positions fail here
-    (?<![A-Za-z\d.,])                 # not inside a word or another number (GPT-4, A320, 1.5)
+    (?P<first>[\d{_KANJI_NUMERAL}])
     (?:
-        (?P<sign1>[▲△]|[-−](?=[$€£¥￥₩＄\d]))?
-        (?P<pre>{_PREFIXES})?
-        (?P<sign2>(?<=[^\s\d])[-−▲△])?
-        (?P<num>{_NUM})
+        (?<=\d)(?<![A-Za-z\d.,]\d)      # a digit, not inside a word or number (GPT-4, A320, 1.5)
+        (?P<numrest>{_NUM_REST})
         (?P<cjk>{_CJK_TAIL})?
         (?P<scale>{_SCALE})?
         (?P<unit>{_SP}?(?:(?i:de|of){_SP}|d['’])?(?P<uword>{_UNITS}))?
     |
-        百分之(?P<cnpct>[{_KANJI_NUMERAL}点點\d.]+)
+        (?<=百)分之(?P<cnpct>[{_KANJI_NUMERAL}点點\d.]+)
     |
-        (?<![数數幾几何多余餘])
-        (?P<kanji>[{_KANJI_NUMERAL}]+(?:[万萬億亿兆]+[{_KANJI_NUMERAL}]*)*)
+        (?<=[{_KANJI_NUMERAL}])
+        (?P<krest>[{_KANJI_NUMERAL}]*(?:[万萬億亿兆]+[{_KANJI_NUMERAL}]*)*)
         (?P<kunit>{_CJK_UNITS}|[%％])
     )
     """,
     re.VERBOSE,
 )
-_G = _FIGURE_RE.groupindex
-_G_PRE, _G_NUM, _G_CJK, _G_SCALE, _G_UNIT = _G["pre"], _G["num"], _G["cjk"], _G["scale"], _G["unit"]
-_G_KANJI, _G_CNPCT = _G["kanji"], _G["cnpct"]
+_PREFIX_LAST_CHARS = frozenset(k[-1] for k in _PREFIX_CURRENCY)
+_PREFIX_OR_MARK = _PREFIX_LAST_CHARS | {"▲", "△"}
+_PREFIX_MAX = max(map(len, _PREFIX_CURRENCY))
+_SP_CHARS = " \u00a0\u202f\u2009"
+_GLUE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,")
+
+
+def _prefix_and_sign(text: str, start: int) -> tuple[int, str | None, str | None]:
+    """Currency prefix and sign written just before a number → (figure start, prefix, sign).
+
+    ``US$43bn``, ``JPY 6.65tn``, ``新台幣40,000元``, ``▲2.1兆円``, ``-$5bn``, ``$-5bn``. A prefix glued
+    to a letter or digit (``R$``, ``XJPY``) is not one; a dash after a number is a range (``20 -30``).
+    """
+    pos = start
+    sign = None
+    c = text[pos - 1 : pos]
+    if c and c in "▲△-−" and _is_sign(text, pos - 1):
+        sign = c
+        pos -= 1
+    elif c and c in _SP_CHARS and text[pos - 2 : pos - 1] in ("▲", "△"):
+        sign = text[pos - 2]  # ▲ 2.1兆円
+        pos -= 2
+    pre = None
+    end = pos
+    c = text[end - 1 : end]
+    if c and c in _SP_CHARS and sign is None:
+        end -= 1
+        c = text[end - 1 : end]
+    if c in _PREFIX_LAST_CHARS:
+        for length in range(min(_PREFIX_MAX, end), 0, -1):
+            cand = text[end - length : end]
+            if cand in _PREFIX_CURRENCY and text[end - length - 1 : end - length] not in _GLUE_CHARS:
+                pre = cand
+                pos = end - length
+                break
+    if pre is not None and sign is None:
+        c = text[pos - 1 : pos]
+        if c and c in "▲△-−" and _is_sign(text, pos - 1):
+            sign = c
+            pos -= 1
+    return pos, pre, sign
+
+
+def _is_sign(text: str, i: int) -> bool:
+    """A ▲/△/minus at `i` is a sign unless glued to a word (GPT-4) or after a number (20 -30 %)."""
+    if text[i] in "▲△":
+        return True
+    b = text[i - 1 : i]
+    if b and (b in _GLUE_CHARS or b in ")]" or (b.isalpha() and ord(b) < 0x250)):
+        return False  # GPT-4, (a)-5, é-5; but 前年比-2.1% is a minus
+    return not text[max(0, i - 3) : i].rstrip(_SP_CHARS)[-1:].isdigit()
+
 
 _CJK_TOKEN_RE = re.compile(r"\d+(?:[.,．]\d+)?|[〇零一二三四五六七八九两兩]+|[十百千]|[万萬億亿兆]+")
 _SP_RE = re.compile(_SP + "+")
 _NEXT_WORD_RE = re.compile(rf"{_SP}*([{_LETTER}][{_LETTER}'’-]*)?")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=[\s\"»”)])|[。！？\n]")
-_KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD_RE = re.compile(rf"[{_LETTER}]+(?:['’][{_LETTER}]+)?")
-_STOPWORD_RE = re.compile(
-    rf"(?<![{_LETTER}'’])(?:(?:{_alt(_STOPWORDS)})(?![{_LETTER}'’])|(?:{_alt(_ELISIONS)})['’](?=[{_LETTER}]))",
-    re.IGNORECASE,
-)
+_KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+_CJK_ANY_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _DIGIT_FOLD = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 # --------------------------------------------------------------------------------------------------
@@ -357,23 +436,28 @@ _DETECT_SAMPLE = 20_000
 
 def _detect(text: str) -> tuple[str, bool]:
     """Language of `text` and whether the evidence is strong enough to trust on a single line."""
-    kana = len(_KANA_RE.findall(text))
-    han = len(_HAN_RE.findall(text))
-    cjk = kana + han
-    if cjk:
-        n_words = len(_LATIN_WORD_RE.findall(text))
-        if cjk * 2 > n_words * 3:
-            if kana and kana * 20 >= cjk:
-                return "ja", cjk >= 2
+    if not text.isascii():
+        # Non-ASCII characters against words (spaces count words well enough): CJK text has
+        # almost no spaces, French or German text has a few accented letters per ten words.
+        wide = len(text) - len(text.encode("ascii", "ignore"))
+        if wide * 2 > (text.count(" ") + 1) * 3 and _CJK_ANY_RE.search(text):
+            kana = sum(map(len, _KANA_RE.findall(text)))
+            if kana * 20 >= wide > 0:
+                return "ja", wide >= 2
             if "円" in text:  # 円 is Japanese; Chinese writes 日圓/日元
-                return "ja", cjk >= 2
-            return "zh", cjk >= 2
-    counts = {"en": 0, "fr": 0, "de": 0}
-    for word in _STOPWORD_RE.findall(text):
-        counts[_STOPWORDS.get(word.lower(), "fr")] += 1  # not a listed word: a French elision (l', d')
-    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    (best, n), (_, second) = ranked[0], ranked[1]
-    if n == 0 or n == second:
+                return "ja", wide >= 2
+            return "zh", wide >= 2
+    # Stopwords: whitespace tokens looked up in one dict (a line costs a few microseconds).
+    counts = {"en": 0, "fr": 0, "de": 0, None: 0}
+    get = _STOPWORDS.get
+    for word in text.lower().split():
+        lang = get(word)
+        if lang is None and word[1:2] in ("'", "’") and word[:1] in "ldjnsc":
+            lang = "fr"  # elision: l'objectif, d’environ
+        counts[lang] += 1
+    en, fr, de = counts["en"], counts["fr"], counts["de"]
+    best, n = max((("en", en), ("fr", fr), ("de", de)), key=lambda kv: kv[1])
+    if n == 0 or sorted((en, fr, de))[1] == n:
         return "en", False
     return best, n >= 2
 
@@ -401,29 +485,34 @@ def _normalise_lang(lang: str | None) -> str | None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _parse_number(raw: str, lang: str) -> float:
-    """Parse digits with the separators of `lang`: `6,650.6` (en), `196,6` / `1 238` (fr), `1.238` (de).
+def _number_text(raw: str, lang: str) -> str:
+    """Digits with the separators of `lang` → a plain decimal string: `6,650.6` (en), `196,6` /
+    `1 238` (fr), `1.238` (de) → "6650.6", "196.6", "1238", "1238".
 
     A lone separator followed by exactly three digits is a thousands separator in English, Japanese
     and Chinese (`40,000`) and, for `.`, in French and German (`1.238`); otherwise it is a decimal mark.
     """
-    s = _SP_RE.sub("", raw.translate(_DIGIT_FOLD))
+    s = raw.replace(" ", "") if raw.isascii() else _SP_RE.sub("", raw.translate(_DIGIT_FOLD))
     has_comma, has_dot = "," in s, "." in s
+    if not has_comma and (not has_dot or (lang not in ("fr", "de") and s.count(".") == 1)):
+        return s  # the common case: plain digits, or one decimal point outside fr/de
     if has_comma and has_dot:
         dec = "," if s.rfind(",") > s.rfind(".") else "."
         grp = "." if dec == "," else ","
-        s = s.replace(grp, "").replace(dec, ".")
-    elif has_comma:
+        return s.replace(grp, "").replace(dec, ".")
+    if has_comma:
         parts = s.split(",")
         if len(parts) > 2 or (lang not in ("fr", "de") and len(parts[1]) == 3):
-            s = s.replace(",", "")
-        else:
-            s = s.replace(",", ".")
-    elif has_dot:
-        parts = s.split(".")
-        if len(parts) > 2 or (lang in ("fr", "de") and len(parts[1]) == 3):
-            s = s.replace(".", "")
-    return float(s)
+            return s.replace(",", "")
+        return s.replace(",", ".")
+    parts = s.split(".")
+    if len(parts) > 2 or (lang in ("fr", "de") and len(parts[1]) == 3):
+        return s.replace(".", "")
+    return s
+
+
+def _parse_number(raw: str, lang: str) -> float:
+    return float(_number_text(raw, lang))
 
 
 def _kanji_digits(run: str) -> float:
@@ -470,7 +559,7 @@ def _parse_cn_percent(raw: str, lang: str) -> float:
     if frac:
         digits = "".join(str(_KANJI_DIGITS[c]) if c in _KANJI_DIGITS else c for c in frac)
         if digits.isdigit():
-            value += float("0." + digits)
+            value = float(f"{int(value)}.{digits}") if value.is_integer() else value + float("0." + digits)
     return value
 
 
@@ -501,8 +590,8 @@ def _scale(word: str, lang: str, notes: list[str]) -> tuple[float, bool, bool]:
     if lang in ("fr", "de"):
         name = "French" if lang == "fr" else "German"
         notes.append(
-            f"'{key}' in {name} text is literally 1e18 (long scale); read as the English short scale "
-            "1e12, as when it restates 1兆円"
+            f"'{key}' in {name} text is literally 1e18 (long scale); read as the English short scale 1e12 "
+            "(an English word or a rendering of 兆: 1 trillion de yens = 1兆円)"
         )
         return 1e12, True, False
     return 1e12, False, False
@@ -514,11 +603,16 @@ def _scale(word: str, lang: str, notes: list[str]) -> tuple[float, bool, bool]:
 
 
 _CJK_BEFORE_ANY = (*(m for _, ms in _CJK_BEFORE for m in ms), "近")
+_CJK_BEFORE_LAST = frozenset(m[-1] for m in _CJK_BEFORE_ANY)
 _CJK_AFTER_ANY = tuple(m for _, ms in _CJK_AFTER for m in ms)
-_LATIN_AFTER_ANY = tuple(m for _, ms in _LATIN_AFTER for m in ms)
+_CJK_AFTER_FIRST = frozenset(m[0] for m in _CJK_AFTER_ANY)
+_LATIN_AFTER_SECOND = frozenset(c for _, ms in _LATIN_AFTER for m in ms for c in (m[1], m[1].upper()))
 _LONG_CONNECTORS = frozenset().union(*(c for _, _, c in _LONG_RANGE))
-_CJK_LONG_RE = re.compile("|".join(f"(?P<{q}>{'|'.join(ts)})" for q, ts in _CJK_LONG_RANGE))
-_CLAUSE_CUT_RE = re.compile(r"(?s:.*)(?:[.!?](?=\s)|[。！？\n])")
+_CJK_LONG_RE = re.compile(_trie((t, False, "") for _, ts in _CJK_LONG_RANGE for t in ts))
+_CJK_LONG_QUALIFIER = {t: q for q, ts in _CJK_LONG_RANGE for t in ts}
+#: Last words of the qualifier phrases: if the word before a figure is not one, skip the lookups.
+_QUALIFIER_LAST_WORDS = frozenset(k[-1] for k in _QUALIFIER_BY_WORDS)
+_STRIP_CHARS = '(«“"[,;:'
 
 
 def _last_words(before: str) -> list[str]:
@@ -526,7 +620,7 @@ def _last_words(before: str) -> list[str]:
     words = before[-48:].lower().replace("’", "'").split()[-3:]
     out = []
     for w in words:
-        w = w.strip("(«“\"[,;:")
+        w = w.strip(_STRIP_CHARS)
         if "'" in w:
             head, _, rest = w.partition("'")
             if head in _ELISIONS and rest:
@@ -539,62 +633,92 @@ def _last_words(before: str) -> list[str]:
 def _clause(text: str, start: int, window_start: int) -> str:
     """The clause before a figure: at most 150 characters, not across a sentence end or a figure."""
     clause = text[max(window_start, start - 150) : start]
-    m = _CLAUSE_CUT_RE.match(clause)
-    return clause[m.end() :] if m else clause
+    cut = max(
+        clause.rfind(". "),
+        clause.rfind("。"),
+        clause.rfind("\n"),
+        clause.rfind("! "),
+        clause.rfind("? "),
+        clause.rfind("！"),
+        clause.rfind("？"),
+    )
+    return clause[cut + 1 :] if cut >= 0 else clause
 
 
-def _qualifier(text: str, start: int, end: int, window_start: int, cjk: bool) -> str:
+def _last_word(tight: str) -> str:
+    """The word just before a figure, normalised like `_last_words` (fast path: one lookup)."""
+    w = tight[tight.rfind(" ") + 1 :].lower()
+    if w in _QUALIFIER_LAST_WORDS or w.isalpha():
+        return w
+    w = w.replace("’", "'").strip(_STRIP_CHARS)
+    if "'" in w:
+        head, _, rest = w.partition("'")
+        if head in _ELISIONS and rest:
+            w = rest
+    return w
+
+
+def _qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk_cues: bool) -> str:
     """Qualifier from the words before the figure, the characters after it, then clause-level cues.
 
     Called once per figure, so the common case (nothing qualifies) costs a few C-level string
-    checks; the clause-level regexes run only when a connector word or CJK text calls for them.
+    checks and set lookups; phrase lookups and clause-level searches run only when a cue calls for them.
     """
-    before = text[max(window_start, start - 48) : start]
-    nl = before.rfind("\n")
-    if nl >= 0:
-        before = before[nl + 1 :]
-    tight = before.rstrip()
+    ws = start - 48
+    if ws < window_start:
+        ws = window_start
+    tight = text[ws:start].rstrip()
+    if "\n" in tight:
+        tight = tight[tight.rfind("\n") + 1 :]
     # 1. CJK marker glued before the figure: 約5兆円, 超过5%, 近3万亿元 (but not 最近).
-    if tight.endswith(_CJK_BEFORE_ANY):
+    if tight[-1:] in _CJK_BEFORE_LAST and tight.endswith(_CJK_BEFORE_ANY):
         for qualifier, markers in _CJK_BEFORE:
             if tight.endswith(markers):
                 return qualifier
         if not tight.endswith(("最近", "付近")):
             return "approx"
     # 2. Words before the figure, longest phrase first ("no more than" before "more than").
-    words = _last_words(tight) if not cjk else []
-    n_words = len(words)
-    if n_words:
+    last = "" if cjk else _last_word(tight)
+    if last in _QUALIFIER_LAST_WORDS:
+        words = _last_words(tight)
         get = _QUALIFIER_BY_WORDS.get
         q = (
-            (n_words >= 3 and get(tuple(words[-3:])))
-            or (n_words >= 2 and get(tuple(words[-2:])))
-            or get((words[-1],))
+            (len(words) >= 3 and get(tuple(words[-3:])))
+            or (len(words) >= 2 and get(tuple(words[-2:])))
+            or get(tuple(words[-1:]))
         )
         if q:
             return q
     # 3. Right after the figure: 5兆円超, 5 % or more, 45兆円に達する見通し.
     after = text[end : end + 16]
-    if after.startswith(_CJK_AFTER_ANY):
+    head = after[:1]
+    if head in _CJK_AFTER_FIRST and after.startswith(_CJK_AFTER_ANY):
         for qualifier, markers in _CJK_AFTER:
             if after.startswith(markers):
                 return qualifier
-    if after[:1] == " ":
-        low_after = after.lower()
-        if low_after.startswith(_LATIN_AFTER_ANY):
+    if head == " ":
+        if after[1:2] in _LATIN_AFTER_SECOND:
+            low_after = after.lower()
             for qualifier, markers in _LATIN_AFTER:
                 if low_after.startswith(markers):
                     return qualifier
-    elif cjk and _CJK_AFTER_ESTIMATE.match(after):
-        return "estimate"
-    # 4. Clause-level cues: "objectif de faire passer ... à 20兆円", "目標 ... 20兆円".
-    if cjk:
-        m = _CJK_LONG_RE.search(_clause(text, start, window_start))
+    elif cjk:
+        m = _CJK_AFTER_CUE.match(text, end, end + 24)
         if m:
             return str(m.lastgroup)
-    elif words and words[-1] in _LONG_CONNECTORS:
+    # 4. Clause-level cues: "objectif de faire passer ... à 20兆円", "目標 ... 20兆円".
+    if cjk_cues:
+        clause = _clause(text, start, window_start)
+        if window_start > start - 150 and window_start > 0 and len(clause) == start - window_start:
+            # Another figure earlier in the sentence: a cue before its comma belongs to that figure
+            # (13兆円に引き上げる目標で、成長率は3.8ポイント); otherwise the cue scopes over the comma
+            # (预计到2030年，市场将达到3万亿元).
+            clause = clause[max(clause.rfind("、"), clause.rfind("，"), clause.rfind(",")) + 1 :]
+        m = _CJK_LONG_RE.search(clause)
+        if m:
+            return _CJK_LONG_QUALIFIER[m.group()]
+    elif not cjk and last in _LONG_CONNECTORS:
         low_clause = _clause(text, start, window_start).lower()
-        last = words[-1]
         for qualifier, trigger, connectors in _LONG_RANGE:
             if last in connectors and trigger.search(low_clause):
                 return qualifier
@@ -606,21 +730,34 @@ def _qualifier(text: str, start: int, end: int, window_start: int, cjk: bool) ->
 # --------------------------------------------------------------------------------------------------
 
 
-class _Fig:
-    """A figure under construction (slots: built once per match, so keep it light)."""
+class _Figures:
+    """Figures as parallel lists, one entry per figure, in text order.
 
-    __slots__ = ("ambiguous", "end", "lang", "notes", "qualifier", "start", "unit", "value", "word_amount")
+    No object per figure: a dense text has tens of thousands of them, and per-figure objects would
+    cost allocation and garbage-collector time for nothing. Inference and checks edit by index.
+    """
 
-    def __init__(self, start: int, end: int, value: float, unit: str | None, lang: str) -> None:
-        self.start = start
-        self.end = end
-        self.value = value
-        self.unit = unit
-        self.lang = lang
-        self.qualifier = "exact"
-        self.ambiguous = False
-        self.notes: list[str] = []
-        self.word_amount = False  # a scale-word amount with no currency, to be given one from context
+    __slots__ = ("ambiguous", "end", "note", "qualifier", "start", "unit", "value", "word_amounts")
+
+    def __init__(self) -> None:
+        self.start: list[int] = []
+        self.end: list[int] = []
+        self.value: list[float] = []
+        self.unit: list[str | None] = []
+        self.qualifier: list[str] = []
+        self.ambiguous: list[bool] = []
+        self.note: list[str | None] = []
+        self.word_amounts: list[int] = []  # indices of scale-word amounts with no currency yet
+
+    def add_note(self, i: int, note: str) -> None:
+        old = self.note[i]
+        self.note[i] = note if old is None else f"{old}; {note}"
+
+    def keep(self, keep: list[bool]) -> None:
+        for name in ("start", "end", "value", "unit", "qualifier", "ambiguous", "note"):
+            column = getattr(self, name)
+            setattr(self, name, [x for x, k in zip(column, keep, strict=True) if k])
+        self.word_amounts = []
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -645,44 +782,74 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 def _yuan_reading(text: str, pos: int) -> str:
     """元 alone: TWD if the line around it is written in traditional characters, else CNY."""
     a, b = _line_bounds(text, pos)
-    line = text[a:b]
+    return _script_yuan(text[a : min(b, a + 400)])
+
+
+@lru_cache(maxsize=512)
+def _script_yuan(line: str) -> str:
     trad = sum(map(_TRAD_CHARS.__contains__, line))
     simp = sum(map(_SIMP_CHARS.__contains__, line))
     return "TWD" if trad > simp else "CNY"
 
 
-def _resolve_currency(fig: _Fig, pre: str | None, uword: str | None, text: str) -> None:
-    """Set unit/ambiguity from the prefix symbol and unit word (元 and ¥ are the ambiguous ones)."""
-    if pre:
-        pre = pre.strip(" \u00a0\u202f\u2009")
-    pre_code = _PREFIX_CURRENCY.get(pre) if pre else None
-    if pre in ("¥", "￥") and fig.lang == "zh":
-        pre_code = "CNY"
-        fig.ambiguous = True
-        fig.notes.append("¥ in Chinese text read as CNY (also the yen sign)")
-    unit_code: str | None = None
-    if uword is not None:
-        key = _SP_RE.sub(" ", uword)
-        if key in _UNIT_CJK:
-            unit_code = _UNIT_CJK[key]
-            if unit_code is None:  # 元 alone
-                if pre_code is not None:
-                    unit_code = pre_code
-                else:
-                    unit_code = _yuan_reading(text, fig.start)
-                    other = "TWD" if unit_code == "CNY" else "CNY"
-                    script = "traditional" if unit_code == "TWD" else "simplified"
-                    fig.ambiguous = True
-                    fig.notes.append(f"元 alone is {unit_code} or {other}; read as {unit_code} ({script} script)")
-        else:
-            unit_code = _UNIT_EXACT.get(key) or _UNIT_WORDS.get(key.lower())
+_MISSING = "\0"
+#: Every unit surface in one table (Latin words by their lower-case form), so most lookups are one get.
+_UNIT_LOOKUP: dict[str, str | None] = {**_UNIT_WORDS, **_UNIT_EXACT, **_UNIT_CJK}
+
+
+_CURRENCY_CACHE: dict[tuple[str | None, str | None, str], tuple[str | None, bool, tuple[str, ...]]] = {}
+
+
+def _currency(
+    pre: str | None, uword: str | None, lang: str, text: str, pos: int, notes: list[str]
+) -> tuple[str | None, bool]:
+    """Unit from the prefix symbol and the unit word → (unit, ambiguous), memoised per spelling.
+
+    Only 元 alone depends on more than the spelling (the script of its line), so it is not cached.
+    """
+    key = (pre, uword, lang)
+    hit = _CURRENCY_CACHE.get(key)
+    if hit is not None:
+        notes.extend(hit[2])
+        return hit[0], hit[1]
+    mark = len(notes)
+    unit, ambiguous = _currency_uncached(pre, uword, lang, text, pos, notes)
+    if uword != "元" and len(_CURRENCY_CACHE) < 4096:
+        _CURRENCY_CACHE[key] = (unit, ambiguous, tuple(notes[mark:]))
+    return unit, ambiguous
+
+
+def _currency_uncached(
+    pre: str | None, uword: str | None, lang: str, text: str, pos: int, notes: list[str]
+) -> tuple[str | None, bool]:
+    ambiguous = False
+    pre_code = None
+    if pre is not None:
+        pre = pre.rstrip(" \u00a0\u202f\u2009")
+        pre_code = _PREFIX_CURRENCY.get(pre)
+        if lang == "zh" and pre in ("¥", "￥"):
+            pre_code = "CNY"
+            ambiguous = True
+            notes.append("¥ in Chinese text read as CNY (also the yen sign)")
+    if uword is None:
+        return pre_code, ambiguous
+    unit_code = _UNIT_LOOKUP.get(uword, _MISSING)
+    if unit_code == _MISSING:
+        unit_code = _UNIT_LOOKUP.get(_SP_RE.sub(" ", uword).lower())
+    elif unit_code is None:  # 元 alone
+        if pre_code is not None:
+            return pre_code, ambiguous
+        unit_code = _yuan_reading(text, pos)
+        other = "TWD" if unit_code == "CNY" else "CNY"
+        script = "traditional" if unit_code == "TWD" else "simplified"
+        notes.append(f"元 alone is {unit_code} or {other}; read as {unit_code} ({script} script)")
+        return unit_code, True
     if unit_code in _PERCENT_UNITS:
-        fig.unit = unit_code
-        return
+        return unit_code, ambiguous
     if unit_code and pre_code and unit_code != pre_code:
-        fig.ambiguous = True
-        fig.notes.append(f"prefix says {pre_code}, unit word says {unit_code}; kept {unit_code}")
-    fig.unit = unit_code or pre_code
+        notes.append(f"prefix says {pre_code}, unit word says {unit_code}; kept {unit_code}")
+        return unit_code, True
+    return unit_code or pre_code, ambiguous
 
 
 def _counts_a_noun(text: str, end: int, cjk: bool) -> bool:
@@ -697,137 +864,188 @@ def _counts_a_noun(text: str, end: int, cjk: bool) -> bool:
     return word.lower() not in _FUNCTION_WORDS
 
 
-def _scan(text: str, lang: str | None) -> list[_Fig]:
-    """First pass: every match that carries a currency, a percent sign or a scale word."""
+# `_scan` unpacks m.groups() positionally (cheaper than named lookups): keep this order.
+if tuple(_FIGURE_RE.groupindex) != ("first", "numrest", "cjk", "scale", "unit", "uword", "cnpct", "krest", "kunit"):
+    raise RuntimeError("_FIGURE_RE groups changed: update the unpacking in _scan")
+#: The usual tail (億, " 億", 兆, 万亿): a single multiplier, no parsing needed.
+_CJK_COMPOUNDS = {"万亿": 1e12, "萬億": 1e12, "千亿": 1e11, "千億": 1e11, "千万": 1e7, "千萬": 1e7}
+_CJK_SINGLE: dict[str, int] = {
+    pre + k: round(math.log10(v)) for pre in ("", " ") for k, v in {**_CJK_SMALL, **_CJK_BIG, **_CJK_COMPOUNDS}.items()
+}
+_VAGUE_BEFORE_KANJI = frozenset("数數幾几何多余餘")
+_KANJI_SCALE_CHARS = frozenset(_CJK_SMALL) | frozenset(_CJK_BIG)
+_LINE_SAMPLE = 160
+
+
+def _scan(text: str, lang: str | None) -> _Figures:
+    """First pass: every match that carries a currency, a percent sign or a scale word.
+
+    This loop runs once per regex match, so it is written for speed: one `groups()` call per match,
+    bare numbers dropped before any other work, the line language computed once per line.
+    """
     doc_lang = lang or detect_language(text)
-    line_langs: dict[int, str] = {}
-    figs: list[_Fig] = []
+    line_lang = doc_lang
+    line_end = -1
+    line_cjk = line_cues = False
+    n = len(text)
+    figs = _Figures()
+    starts, ends, values, units = figs.start, figs.end, figs.value, figs.unit
+    qualifiers, ambiguities, notes_col = figs.qualifier, figs.ambiguous, figs.note
+    notes: list[str] = []  # scratch, cleared per figure
     last_end = 0
     for m in _FIGURE_RE.finditer(text):
+        first, numrest, cjk, scale, _, uword, cnpct, krest, kunit = m.groups()
         start, end = m.span()
-        kanji_s = m.start(_G_KANJI)
-        cnpct_s = m.start(_G_CNPCT)
-        if kanji_s < 0 and cnpct_s < 0:
-            has_pre = m.start(_G_PRE) >= 0
-            has_cjk = m.start(_G_CJK) >= 0
-            has_scale = m.start(_G_SCALE) >= 0
-            has_unit = m.start(_G_UNIT) >= 0
-            if not (has_pre or has_cjk or has_scale or has_unit):
-                continue  # a bare number: year, date, age, count
-        # Language of this line (only when the caller did not say): mixed corpora stay correct.
-        if lang is None:
-            ls = text.rfind("\n", 0, start) + 1
-            line_lang = line_langs.get(ls)
-            if line_lang is None:
-                le = text.find("\n", start)
-                guess, sure = _detect(text[ls : (len(text) if le < 0 else le)][:_DETECT_SAMPLE])
+        pre = sign = None
+        c = text[start - 1 : start]
+        if krest is not None and c in _VAGUE_BEFORE_KANJI:
+            continue  # 数千億円, 何十万円: "several thousand oku", not an amount
+        if c and (
+            c in _PREFIX_LAST_CHARS
+            or c in "▲△-−"
+            or (c in _SP_CHARS and text[start - 2 : start - 1] in _PREFIX_OR_MARK)
+        ):
+            start, pre, sign = _prefix_and_sign(text, start)
+        if numrest is not None and pre is None and cjk is None and scale is None and uword is None:
+            continue  # a bare number: year, date, age, count
+        if start > line_end:  # first figure of a line
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            if line_end < 0:
+                line_end = n
+            # Language of this line (only when the caller did not say): mixed corpora stay correct.
+            if lang is None:
+                guess, sure = _detect(text[line_start : min(line_end, line_start + _LINE_SAMPLE)])
                 line_lang = guess if sure else doc_lang
-                line_langs[ls] = line_lang
-        else:
-            line_lang = lang
-        notes: list[str] = []
+            line_cjk = line_lang in ("ja", "zh")
+            # Clause-level CJK cues (目標, 見通し) are looked for only on lines that have one.
+            line_cues = line_cjk and _CJK_LONG_RE.search(text, line_start, line_end) is not None
+        if notes:
+            notes.clear()
         ambiguous = False
+        word_amount = False
         try:
-            if cnpct_s >= 0:
-                fig = _Fig(start, end, _parse_cn_percent(m.group("cnpct"), line_lang), "percent", line_lang)
-            elif kanji_s >= 0:
-                kanji = m.group("kanji")
-                kunit = m.group("kunit")
-                if kunit not in ("%", "％", "パーセント", "ポイント") and not any(
-                    c in _CJK_SMALL or c in _CJK_BIG for c in kanji
-                ):
+            if cnpct is not None:
+                value, unit = _parse_cn_percent(cnpct, line_lang), "percent"
+            elif krest is not None:
+                kanji = first + krest
+                if kunit not in ("%", "％", "パーセント", "ポイント") and _KANJI_SCALE_CHARS.isdisjoint(kanji):
                     continue  # 一円 in 関東一円, 一元化: a lone kanji digit is not an amount
-                fig = _Fig(start, end, _parse_cjk(None, kanji, line_lang), None, line_lang)
-                _resolve_currency(fig, None, kunit, text)
+                value = _parse_cjk(None, kanji, line_lang)
+                unit, ambiguous = _currency(pre, kunit, line_lang, text, start, notes)
             else:
-                value = _parse_number(m.group("num"), line_lang)
-                if has_cjk:
-                    value = _parse_cjk(value, m.group("cjk"), line_lang)
-                needs_currency = False
-                if has_scale:
-                    mult, amb, needs_currency = _scale(m.group("scale"), line_lang, notes)
-                    value *= mult
-                    ambiguous = ambiguous or amb
-                sign = m.group("sign1") or m.group("sign2")
-                if sign:
-                    if sign in "-−" and text[max(0, start - 3) : start].rstrip()[-1:].isdigit():
-                        start += 1  # "20 -30 %": a range dash, not a minus sign
-                        sign = None
+                # Scale by powers of ten in the decimal string ("2.16e12"), not by multiplying floats
+                # (2.16 * 1e12 = 2160000000000.0002).
+                num = first + numrest
+                digits = num if num.isascii() and num.isdigit() else _number_text(num, line_lang)
+                exp = 0
+                if cjk is not None:
+                    e = _CJK_SINGLE.get(cjk)
+                    if e is None:
+                        digits, exp = repr(_parse_cjk(float(digits), cjk, line_lang)), 0
                     else:
-                        value = -value
-                fig = _Fig(start, end, value, None, line_lang)
-                _resolve_currency(fig, m.group("pre"), m.group("uword"), text)
-                if fig.unit is None:
-                    if needs_currency or not (has_scale or has_cjk):
+                        exp = e
+                needs_currency = False
+                if scale is not None:
+                    mult, ambiguous, needs_currency = _scale(scale, line_lang, notes)
+                    exp += round(math.log10(mult))
+                value = float(f"{digits}e{exp}") if exp else float(digits)
+                hit = _CURRENCY_CACHE.get((pre, uword, line_lang))
+                if hit is not None:
+                    unit, amb, cached_notes = hit
+                    if cached_notes:
+                        notes.extend(cached_notes)
+                else:
+                    unit, amb = _currency(pre, uword, line_lang, text, start, notes)
+                ambiguous = ambiguous or amb
+                if unit is None:
+                    if needs_currency or (scale is None and cjk is None):
                         continue  # "a 5m wall", "5K run"
-                    if _counts_a_noun(text, end, has_cjk and not has_scale):
+                    if _counts_a_noun(text, end, cjk is not None and scale is None):
                         continue
-                    fig.word_amount = True
+                    word_amount = True
         except (ValueError, KeyError, OverflowError):
             continue
-        if not math.isfinite(fig.value):
+        if not math.isfinite(value):
             continue
-        fig.ambiguous = fig.ambiguous or ambiguous
-        fig.notes[:0] = notes
-        fig.qualifier = _qualifier(text, start, end, last_end)
-        figs.append(fig)
+        if sign is not None:
+            value = -value
+        if word_amount:
+            figs.word_amounts.append(len(starts))
+        starts.append(start)
+        ends.append(end)
+        values.append(value)
+        units.append(unit)
+        qualifiers.append(_qualifier(text, start, end, last_end, line_cjk, line_cues))
+        ambiguities.append(ambiguous)
+        notes_col.append("; ".join(notes) if notes else None)
         last_end = end
     return figs
 
 
-def _infer_currencies(text: str, figs: list[_Fig]) -> list[_Fig]:
+def _infer_currencies(text: str, figs: _Figures) -> None:
     """Give "55 milliards" the currency of its context, or drop it when the context is unclear.
 
     Nearest currency-bearing figure in the same sentence first; otherwise the text's dominant
     currency (≥ 60 % of its money figures), and then only if the sentence talks about money.
     """
-    pending = [f for f in figs if f.word_amount]
-    if not pending:
-        return figs
-    money = [f for f in figs if f.unit is not None and f.unit not in _PERCENT_UNITS]
-    counts = Counter(f.unit for f in money)
+    if not figs.word_amounts:
+        return
+    money = [i for i, u in enumerate(figs.unit) if u is not None and u not in _PERCENT_UNITS]
+    counts = Counter(figs.unit[i] for i in money)
     dominant = None
     if counts:
         code, n = counts.most_common(1)[0]
         if n / len(money) >= 0.6:
             dominant = code
-    drop: set[int] = set()
-    for fig in pending:
-        s, e = _sentence_bounds(text, fig.start, fig.end)
-        near = [f for f in money if s <= f.start < e]
+    money_starts = [figs.start[i] for i in money]
+    keep = [True] * len(figs.start)
+    for i in figs.word_amounts:
+        start, end = figs.start[i], figs.end[i]
+        s, e = _sentence_bounds(text, start, end)
+        lo, hi = bisect_left(money_starts, s), bisect_left(money_starts, e)
+        near = money[lo:hi]
         if near:
-            best = min(near, key=lambda f: min(abs(f.start - fig.end), abs(fig.start - f.end)))
-            fig.unit = best.unit
+            best = min(near, key=lambda j: min(abs(figs.start[j] - end), abs(start - figs.end[j])))
+            unit = figs.unit[best]
         elif dominant is not None and any(cue in text[s:e].lower() for cue in _MONEY_CUES):
-            fig.unit = dominant
+            unit = dominant
         else:
-            drop.add(id(fig))
+            keep[i] = False
             continue
-        fig.notes.append(f"currency inferred from context: {fig.unit}")
-    return [f for f in figs if id(f) not in drop]
+        figs.unit[i] = unit
+        figs.add_note(i, f"currency inferred from context: {unit}")
+    if not all(keep):
+        figs.keep(keep)
+    else:
+        figs.word_amounts = []
 
 
-def _check_restatements(text: str, figs: list[_Fig]) -> None:
+def _check_restatements(text: str, figs: _Figures) -> None:
     """Flag "X (≈ Y)" restatements in another currency that are off by more than 3x.
 
     The seed gives 196,6 万円 as "environ 40 000 TWD", about a tenth of the real equivalent; the
     rates are rough on purpose (an order-of-magnitude check, not a conversion).
     """
-    for a, b in zip(figs, figs[1:], strict=False):
-        if a.unit == b.unit or a.unit not in _JPY_PER_UNIT or b.unit not in _JPY_PER_UNIT:
+    units, values, starts, ends = figs.unit, figs.value, figs.start, figs.end
+    for b in range(1, len(units)):
+        a = b - 1
+        ua, ub = units[a], units[b]
+        if ua == ub or ua not in _JPY_PER_UNIT or ub not in _JPY_PER_UNIT:
             continue
-        between = text[a.end : b.start]
+        between = text[ends[a] : starts[b]]
         if len(between) > 25 or ("(" not in between and "（" not in between) or ")" in between:
             continue
-        if a.value == 0 or b.value == 0:
+        if values[a] == 0 or values[b] == 0:
             continue
-        expected = a.value * _JPY_PER_UNIT[a.unit] / _JPY_PER_UNIT[b.unit]
-        ratio = expected / b.value
+        expected = values[a] * _JPY_PER_UNIT[ua] / _JPY_PER_UNIT[ub]
+        ratio = expected / values[b]
         if ratio > _RESTATEMENT_TOLERANCE or ratio < 1 / _RESTATEMENT_TOLERANCE:
-            b.ambiguous = True
-            b.notes.append(
-                f"given as the {b.unit} equivalent of {text[a.start:a.end]}, which is about "
-                f"{expected:,.0f} {b.unit}: off by about {ratio:.1f}x"
+            figs.ambiguous[b] = True
+            figs.add_note(
+                b,
+                f"given as the {ub} equivalent of {text[starts[a] : ends[a]]}, which is about "
+                f"{expected:,.0f} {ub}: off by about {ratio:.1f}x",
             )
 
 
@@ -838,18 +1056,17 @@ def extract_figures(text: str, lang: str | None = None) -> pl.DataFrame:
     back to the whole text, so a corpus of mixed articles reads each line with its own separators
     and scale words. Pure: no I/O, never raises on text input.
     """
-    norm = _normalise_lang(lang)
-    figs = _scan(text, norm)
-    figs = _infer_currencies(text, figs)
+    figs = _scan(text, _normalise_lang(lang))
+    _infer_currencies(text, figs)
     _check_restatements(text, figs)
-    columns: dict[str, list] = {name: [] for name in FIGURE_SCHEMA}
-    for f in figs:
-        columns["surface"].append(text[f.start : f.end])
-        columns["start"].append(f.start)
-        columns["end"].append(f.end)
-        columns["value"].append(f.value)
-        columns["unit"].append(f.unit)
-        columns["qualifier"].append(f.qualifier)
-        columns["ambiguous"].append(f.ambiguous)
-        columns["note"].append("; ".join(f.notes) if f.notes else None)
+    columns = {
+        "surface": [text[s:e] for s, e in zip(figs.start, figs.end, strict=True)],
+        "start": figs.start,
+        "end": figs.end,
+        "value": figs.value,
+        "unit": figs.unit,
+        "qualifier": figs.qualifier,
+        "ambiguous": figs.ambiguous,
+        "note": figs.note,
+    }
     return pl.DataFrame(columns, schema=FIGURE_SCHEMA)

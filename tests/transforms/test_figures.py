@@ -123,6 +123,8 @@ CASES: list[tuple[str, str | None, list[tuple[str, float, str, str, bool]]]] = [
     ("２６％", "ja", [("２６％", 26.0, "percent", "exact", False)]),
     ("赤字は▲2.1兆円", "ja", [("▲2.1兆円", -2.1e12, "JPY", "exact", False)]),
     ("△0.5%", "ja", [("△0.5%", -0.5, "percent", "exact", False)]),
+    ("▲ 2.1兆円", "ja", [("▲ 2.1兆円", -2.1e12, "JPY", "exact", False)]),
+    ("前年比-2.1%", "ja", [("-2.1%", -2.1, "percent", "exact", False)]),
     ("約5.5兆円", "ja", [("5.5兆円", 5.5e12, "JPY", "approx", False)]),
     ("売上高は5兆円超", "ja", [("5兆円", 5e12, "JPY", "at_least", False)]),
     ("1000億円以上", "ja", [("1000億円", 1e11, "JPY", "at_least", False)]),
@@ -133,6 +135,11 @@ CASES: list[tuple[str, str | None, list[tuple[str, float, str, str, bool]]]] = [
     ("1兆円近く", "ja", [("1兆円", 1e12, "JPY", "approx", False)]),
     ("海外売上高を20兆円とする目標", "ja", [("20兆円", 2e13, "JPY", "target", False)]),
     ("デジタル赤字は45兆円に達する見通し", "ja", [("45兆円", 4.5e13, "JPY", "estimate", False)]),
+    (
+        "海外売上高を13兆円に引き上げる目標で、成長率は3.8ポイント改善した。",
+        "ja",
+        [("13兆円", 1.3e13, "JPY", "target", False), ("3.8ポイント", 3.8, "pp", "exact", False)],
+    ),
     ("成長率は2.5ポイント改善", "ja", [("2.5ポイント", 2.5, "pp", "exact", False)]),
     ("5億ドルを投資", "ja", [("5億ドル", 5e8, "USD", "exact", False)]),
     ("数千億円の予算", "ja", []),  # "several thousand oku": not an amount
@@ -151,9 +158,11 @@ CASES: list[tuple[str, str | None, list[tuple[str, float, str, str, bool]]]] = [
     ("10億元左右", "zh", [("10億元", 1e9, "TWD", "approx", True)]),
     ("预计到2030年将达到3万亿元", "zh", [("3万亿元", 3e12, "CNY", "estimate", True)]),
     ("目标是2万亿元", "zh", [("2万亿元", 2e12, "CNY", "target", True)]),
+    ("预计到2030年，市场将达到3万亿元", "zh", [("3万亿元", 3e12, "CNY", "estimate", True)]),
     ("占比百分之三点五", "zh", [("百分之三点五", 3.5, "percent", "exact", False)]),
     ("下降2个百分点", "zh", [("2个百分点", 2.0, "pp", "exact", False)]),
     ("¥100", "zh", [("¥100", 100.0, "CNY", "exact", True)]),
+    ("新台幣四萬元", "zh", [("新台幣四萬元", 40000.0, "TWD", "exact", False)]),
     ("推动一元化管理", "zh", []),
     # en
     ("6,650.6 billion yen", "en", [("6,650.6 billion yen", 6.6506e12, "JPY", "exact", False)]),
@@ -177,6 +186,9 @@ CASES: list[tuple[str, str | None, list[tuple[str, float, str, str, bool]]]] = [
     ("expected to reach $1.2 billion", "en", [("$1.2 billion", 1.2e9, "USD", "estimate", False)]),
     ("exports exceed 300 billion won", "en", [("300 billion won", 3e11, "KRW", "at_least", False)]),
     ("-3.5%", "en", [("-3.5%", -3.5, "percent", "exact", False)]),
+    ("-$5bn", "en", [("-$5bn", -5e9, "USD", "exact", False)]),
+    ("$5bn-$6bn", "en", [("$5bn", 5e9, "USD", "exact", False), ("$6bn", 6e9, "USD", "exact", False)]),
+    ("R$ 5 and A$3bn", "en", [("A$3bn", 3e9, "AUD", "exact", False)]),  # R$ (BRL) is not read as USD
     ("20-30%", "en", [("30%", 30.0, "percent", "exact", False)]),  # range: the dash is not a minus
     ("4,200 yen per 5 kg", "en", [("4,200 yen", 4200.0, "JPY", "exact", False)]),
     ("the £5m fund", "en", [("£5m", 5e6, "GBP", "exact", False)]),
@@ -234,6 +246,15 @@ def test_rule(text: str, lang: str | None, expected: list[tuple[str, float, str,
             assert r["note"], "an ambiguous figure says why"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [("2.16万亿日元", "zh", 2.16e12), ("6,650.6 billion yen", "en", 6.6506e12), ("0.3兆円", "ja", 3e11)],
+)
+def test_values_are_exact_decimals(text: str, lang: str, value: float) -> None:
+    """Scaling shifts the decimal exponent: 2.16万亿 is 2.16e12, not 2.16 * 1e12 = 2160000000000.0002."""
+    assert extract_figures(text, lang)["value"].to_list() == [value]
+
+
 def test_yuan_alone_says_why() -> None:
     row = _rows(extract_figures("3万亿元", "zh"))[0]
     assert row["ambiguous"] is True
@@ -245,6 +266,12 @@ def test_currency_inferred_from_nearest_figure() -> None:
     rows = _rows(extract_figures(text, "fr"))
     assert [(r["surface"], r["unit"]) for r in rows] == [("3 milliards d'euros", "EUR"), ("4 milliards", "EUR")]
     assert rows[1]["note"] == "currency inferred from context: EUR"
+
+
+def test_consistent_restatement_is_not_flagged() -> None:
+    text = "Japan's digital deficit reached 6.65 trillion yen ($43 billion) in 2024."
+    rows = _rows(extract_figures(text, "en"))
+    assert [(r["surface"], r["ambiguous"]) for r in rows] == [("6.65 trillion yen", False), ("$43 billion", False)]
 
 
 def test_currency_not_invented_without_context() -> None:
