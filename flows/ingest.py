@@ -26,6 +26,7 @@ from transforms.boj import parse_boj
 from transforms.contracts import ParseResult
 from transforms.curated import parse_curated
 from transforms.errors import PayloadError
+from transforms.figures import detect_language, extract_figures
 from transforms.observations import conform_observations
 from transforms.worldbank import parse_worldbank
 
@@ -71,6 +72,7 @@ class SourceResult:
     fetches: list[dict] = field(default_factory=list)
     quarantine: list[pl.DataFrame] = field(default_factory=list)
     parsed_bodies: list[dict] = field(default_factory=list)
+    figures: list[pl.DataFrame] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
         self.status = "failed"
@@ -81,6 +83,7 @@ class SourceResult:
         self.observations.clear()
         self.articles.clear()
         self.parsed_bodies.clear()
+        self.figures.clear()
 
 
 def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceResult:
@@ -201,14 +204,33 @@ def _ingest_article(
         result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(error)))
         raise error from exc
     published = source.options.get("published_at")
+    article_id = _short_hash(response.url)
+    language = source.options.get("language") or detect_language(article.text)
+    figures = extract_figures(article.text, language)
+    result.figures.append(
+        figures.with_row_index("figure_index").select(
+            pl.lit(article_id).alias("article_id"),
+            pl.col("figure_index").cast(pl.Int32),
+            "surface",
+            pl.col("start").alias("start_offset"),
+            pl.col("end").alias("end_offset"),
+            "value",
+            "unit",
+            "qualifier",
+            "ambiguous",
+            "note",
+            pl.lit(language, dtype=pl.String).alias("language"),
+            pl.lit(ctx.run_id).alias("load_id"),
+        )
+    )
     result.rows_parsed += 1
     result.articles.append(
         {
-            "article_id": _short_hash(response.url),
+            "article_id": article_id,
             "source_id": source.id,
             "url": response.url,
             "title": article.title,
-            "language": source.options.get("language"),
+            "language": language,
             "published_at": datetime.fromisoformat(str(published)).date() if published else None,
             "published_at_inferred": bool(source.options.get("published_at_inferred", False)),
             "text": article.text,

@@ -30,6 +30,7 @@ from warehouse import db
 from warehouse.load import (
     ARTICLE_SCHEMA,
     FETCH_SCHEMA,
+    FIGURE_SCHEMA,
     PARSED_BODY_SCHEMA,
     QUARANTINE_SCHEMA,
     RUN_SOURCE_SCHEMA,
@@ -92,10 +93,12 @@ def ingest_task(ctx: RunContext, catalog: Catalog, source_id: str) -> SourceResu
     """Fetch every request of one source, land the bodies, parse and conform them."""
     result = ingest_source(ctx, catalog, catalog.sources[source_id])
     rows = sum(f.height for f in result.observations) + len(result.articles)
+    figures = sum(f.height for f in result.figures)
     state = "ok" if result.status == "succeeded" else "FAILED"
     _progress(
         f"  [fetch+parse] {source_id}: {state}; {result.requests} request(s), {result.bytes / 1024:.0f} KiB, "
         f"{result.bodies_skipped} already parsed, {rows} row(s) staged, {result.rows_quarantined} quarantined"
+        + (f", {figures} figure(s) read" if figures else "")
         + (f"\n      error: {result.error}" if result.error else "")
     )
     return result
@@ -229,6 +232,8 @@ def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBa
         parsed_bodies=frame([p for r in results for p in r.parsed_bodies], PARSED_BODY_SCHEMA),
         run_sources=frame(run_sources, RUN_SOURCE_SCHEMA),
         indicators=catalog.indicators_frame(),
+        figures=pl.concat([f for r in results for f in r.figures]) if any(r.figures for r in results)
+        else pl.DataFrame(schema=FIGURE_SCHEMA),
     )
 
 

@@ -7,7 +7,7 @@ Frames are registered with DuckDB (Arrow, zero-copy) and moved with set-based SQ
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -92,6 +92,44 @@ RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
     "rows_quarantined": pl.Int64(),
     "error": pl.String(),
 }
+FIGURE_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "figure_index": pl.Int32(),
+    "surface": pl.String(),
+    "start_offset": pl.Int64(),
+    "end_offset": pl.Int64(),
+    "value": pl.Float64(),
+    "unit": pl.String(),
+    "qualifier": pl.String(),
+    "ambiguous": pl.Boolean(),
+    "note": pl.String(),
+    "language": pl.String(),
+    "load_id": pl.String(),
+}
+CLAIM_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "figure_index": pl.Int32(),
+    "topic": pl.String(),
+    "indicator_id": pl.String(),
+    "area": pl.String(),
+    "period": pl.String(),
+    "period_kind": pl.String(),
+    "sentence": pl.String(),
+    "confidence": pl.Float64(),
+    "note": pl.String(),
+    "load_id": pl.String(),
+}
+PAIR_SCHEMA: dict[str, pl.DataType] = {
+    "article_id": pl.String(),
+    "figure_index_a": pl.Int32(),
+    "figure_index_b": pl.Int32(),
+    "value_a_jpy": pl.Float64(),
+    "value_b_jpy": pl.Float64(),
+    "ratio": pl.Float64(),
+    "consistent": pl.Boolean(),
+    "reason": pl.String(),
+    "load_id": pl.String(),
+}
 
 
 def frame(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -111,6 +149,9 @@ class LoadBatch:
     parsed_bodies: pl.DataFrame  # columns of raw.parsed_bodies
     run_sources: pl.DataFrame  # columns of ops.run_sources, counts of loaded/revised/unchanged filled here
     indicators: pl.DataFrame  # columns of core.indicators
+    figures: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FIGURE_SCHEMA))
+    claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
+    pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PAIR_SCHEMA))
 
 
 @dataclass(frozen=True)
@@ -160,6 +201,7 @@ def load_batch(
             counts[source] = SourceCounts(int(loaded), int(revised), int(unchanged))
         run_sql(con, "insert_articles")
         con.unregister("stage_articles")
+        _replace_article_rows(con, batch)
         _insert(con, "raw.fetches", batch.fetches)
         _insert(con, "ops.quarantine", batch.quarantine)
         _insert(con, "raw.parsed_bodies", batch.parsed_bodies)
@@ -183,6 +225,21 @@ def load_batch(
         con.execute("ROLLBACK").fetchall()
         raise
     return counts
+
+
+def _replace_article_rows(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> None:
+    """Figures, claims and pairs of each article in the batch replace that article's earlier ones."""
+    if batch.figures.height == 0 and batch.claims.height == 0 and batch.pairs.height == 0:
+        return
+    articles = pl.concat(
+        [batch.figures.select("article_id"), batch.claims.select("article_id"), batch.pairs.select("article_id")]
+    ).unique()
+    con.register("stage_article_ids", articles)
+    run_sql(con, "delete_article_rows")
+    con.unregister("stage_article_ids")
+    _insert(con, "core.figures", batch.figures)
+    _insert(con, "core.claims", batch.claims)
+    _insert(con, "core.figure_pairs", batch.pairs)
 
 
 def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> pl.DataFrame:
