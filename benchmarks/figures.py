@@ -1,24 +1,48 @@
-"""Throughput of `transforms.figures.extract_figures` on ~2 MB of mixed-language news-like text.
+"""Speed, memory and seed-gold accuracy of `transforms.figures.extract_figures`, against quantulum3 and a regex.
 
 Why: the extractor runs over every article the pipeline archives, and the peer baselines
-(reference baselines, section 4) put quantulum3 at 0.03 MB/s and plain regexes at 9–70 MB/s. The text
-is generated here, deterministically (seeded), from en/fr/de/ja/zh templates with random amounts,
-years, dates and counts, one paragraph per line like a corpus of short articles. We time the
-extractor (median of 3) and a naive number regex over the same text in the same process, so the
-ratio does not depend on the machine.
+(reference baselines, section 4) put quantulum3 at 0.03 MB/s and plain regexes at 9–70 MB/s. Every
+number below is measured in this one process, so the ratios do not depend on the machine.
 
-Run: ``.venv/bin/python benchmarks/bench_figures.py [--mb 2.0] [--seed 7] [--filler 0.35]``
+Run: ``.venv/bin/python benchmarks/figures.py [--mb 2] [--seed 7] [--filler 0.35] [--en-kb 100]``
+(quantulum3 comes with the ``bench`` extra; without it the quantulum3 numbers are skipped).
+
+The text is generated here, deterministically (seeded), from en/fr/de/ja/zh templates with random
+amounts, years, dates and counts, one paragraph per line like a corpus of short articles.
+
+What is printed:
+
+1. ``extract_figures``: MB of UTF-8 per second over the whole generated text, one call, median of
+   3 runs, in wall time and in CPU time (steadier on a busy machine); then the same for a naive
+   number regex, the ratio between the two, and the peak memory of one ``extract_figures`` call
+   (tracemalloc: Python allocations only, so polars' own buffers are not counted).
+2. quantulum3 (``parser.parse(paragraph)``) reads English only and ~0.03 MB/s, so it is timed once
+   on a slice: the first English paragraphs of the text, ~100 KB (``--en-kb``). ``extract_figures`` is
+   timed on exactly that slice, called per paragraph like quantulum3 (median of 3), and the ratio
+   mieruka/quantulum3 is of those two throughputs (per-call overhead, a polars frame per paragraph, counts
+   against mieruka); one call on the joined slice, and its ratio, are shown too.
+3. Recall on the seed article's gold figures (``tests/fixtures/seed``; lines 1–25, which the gold
+   covers). A gold figure is found by mieruka when a reported row has the same surface, start/end,
+   value, unit and qualifier; by quantulum3 (run per line, without its optional classifier if that
+   is not installed) when a quantity on the same line overlaps the gold span, has the gold surface
+   or contains its digits, and has the gold value within 1e-6 relative (its unit is not checked:
+   it has no notion of 億円 or 兆円). mieruka's precision is the share of its rows in lines 1–25
+   (all money, percent or percentage points) that match a gold figure; the rest are listed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
+import math
 import random
 import re
 import statistics
 import sys
 import time
 import tracemalloc
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,7 +50,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from transforms.figures import extract_figures
 
+ROOT = Path(__file__).resolve().parent.parent
 NAIVE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "takaichi-ai-anime-fr.txt"
+SEED_GOLD = ROOT / "tests" / "fixtures" / "seed" / "figures.gold.jsonl"
+GOLD_LINES = 25  # the gold lists the figures of lines 1–25 (lines 28–52 repeat them)
 
 
 # Templates pick their numbers with `i = r.randint`; r.choice evaluates every template, which keeps
@@ -154,21 +182,26 @@ GENERATORS: tuple[tuple[str, Callable[[random.Random], str]], ...] = (
 )
 
 
-def generate(target_bytes: int, seed: int, filler: float = 0.35) -> str:
-    """Paragraphs of 3–7 sentences, one language each, until `target_bytes` of UTF-8.
+def paragraphs(target_bytes: int, seed: int, filler: float = 0.35) -> list[tuple[str, str]]:
+    """(language, paragraph) pairs of 3–7 sentences, one language each, until `target_bytes` of UTF-8.
 
     `filler` is the share of sentences without amounts (0 gives the figure-dense worst case).
     """
     r = random.Random(seed)
-    paragraphs: list[str] = []
+    out: list[tuple[str, str]] = []
     size = 0
     while size < target_bytes:
         lang, gen = r.choice(GENERATORS)
         sentences = [r.choice(FILLER[lang]) if r.random() < filler else gen(r) for _ in range(r.randint(3, 7))]
         para = ("" if lang in ("ja", "zh") else " ").join(sentences)
-        paragraphs.append(para)
+        out.append((lang, para))
         size += len(para.encode("utf-8")) + 1
-    return "\n".join(paragraphs)
+    return out
+
+
+def generate(target_bytes: int, seed: int, filler: float = 0.35) -> str:
+    """The paragraphs of `paragraphs`, one per line."""
+    return "\n".join(para for _, para in paragraphs(target_bytes, seed, filler))
 
 
 def _median_time(fn: Callable[[], object], runs: int = 3) -> tuple[float, float, object]:
@@ -182,47 +215,234 @@ def _median_time(fn: Callable[[], object], runs: int = 3) -> tuple[float, float,
     return statistics.median(walls), statistics.median(cpus), result
 
 
+def _mb(text: str) -> float:
+    return len(text.encode("utf-8")) / 1e6
+
+
+def _quantulum_parser() -> tuple[object | None, bool]:
+    """quantulum3's parser (None if not installed) and whether its optional classifier is available.
+
+    Its warnings (classifier missing, deprecations) and log messages are silenced: they are not results.
+    """
+    warnings.filterwarnings("ignore", module=r"quantulum3(\..*)?")
+    logging.getLogger("quantulum3").setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from quantulum3 import classifier, parser
+    except ImportError:
+        return None, False
+    return parser, bool(getattr(classifier, "USE_CLF", False))
+
+
+def _quiet(fn: Callable[[], object]) -> Callable[[], object]:
+    def run() -> object:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return fn()
+
+    return run
+
+
+def _english_slice(paras: list[tuple[str, str]], target_bytes: int) -> list[str]:
+    """The first English paragraphs, in text order, until `target_bytes` of UTF-8 (newlines counted)."""
+    out: list[str] = []
+    size = 0
+    for lang, para in paras:
+        if size >= target_bytes:
+            break
+        if lang == "en":
+            out.append(para)
+            size += len(para.encode("utf-8")) + 1
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Seed gold
+# --------------------------------------------------------------------------------------------------
+
+
+def _seed() -> tuple[str, list[int], list[dict]]:
+    """Seed text, start offset of each line, and gold rows with their absolute `start` added."""
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    gold = [json.loads(line) for line in SEED_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = [g for g in gold if g["line"] <= GOLD_LINES]
+    for g in gold:
+        g["start"] = line_starts[g["line"] - 1] + g["char"]
+        assert text[g["start"] : g["start"] + len(g["surface"])] == g["surface"], g
+    return text, line_starts, gold
+
+
+def _same_value(a: float, b: float, rel: float) -> bool:
+    return math.isclose(a, b, rel_tol=rel)
+
+
+def _mieruka_on_seed(text: str, line_starts: list[int], gold: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """(gold found, gold missed, reported rows in lines 1–25 that match no gold figure)."""
+    end_of_gold = line_starts[GOLD_LINES] if len(line_starts) > GOLD_LINES else len(text)
+    rows = [r for r in extract_figures(text).iter_rows(named=True) if r["start"] < end_of_gold]
+    by_key = {(g["start"], g["start"] + len(g["surface"])): g for g in gold}
+    matched: set[int] = set()
+    extras = []
+    for r in rows:
+        g = by_key.get((r["start"], r["end"]))
+        if (
+            g is not None
+            and r["surface"] == g["surface"]
+            and _same_value(r["value"], g["value"], 1e-12)
+            and r["unit"] == g["unit"]
+            and r["qualifier"] == g["qualifier"]
+        ):
+            matched.add(g["start"])
+        else:
+            extras.append(r)
+    found = [g for g in gold if g["start"] in matched]
+    missed = [g for g in gold if g["start"] not in matched]
+    return found, missed, extras
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+def _quantulum_on_seed(parser: object, text: str, gold: list[dict]) -> tuple[list[tuple[dict, object]], int]:
+    """(gold figures found, each with the quantity that found it; quantities reported in lines 1–25)."""
+    lines = text.split("\n")[:GOLD_LINES]
+    quantities = {n: _quiet(lambda line=line: parser.parse(line))() for n, line in enumerate(lines, 1)}
+    used: set[int] = set()
+    found = []
+    for g in gold:
+        g_span = (g["char"], g["char"] + len(g["surface"]))
+        for q in quantities[g["line"]]:
+            if id(q) in used:
+                continue
+            overlaps = q.span[0] < g_span[1] and g_span[0] < q.span[1]
+            same_surface = q.surface == g["surface"] or _digits(g["surface"]) in _digits(q.surface)
+            if overlaps and same_surface and _same_value(float(q.value), g["value"], 1e-6):
+                used.add(id(q))
+                found.append((g, q))
+                break
+    return found, sum(len(qs) for qs in quantities.values())
+
+
+def _where(line_starts: list[int], start: int) -> str:
+    line = max(i for i, s in enumerate(line_starts) if s <= start)
+    return f"{line + 1}:{start - line_starts[line]}"
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{n}/{d} = {n / d:.1%}" if d else f"{n}/0"
+
+
+# --------------------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------------------
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mb", type=float, default=2.0, help="size of the generated text in MB")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument(
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=float, default=2.0, help="size of the generated text in MB")
+    ap.add_argument("--seed", type=int, default=7, help="random seed of the generated text")
+    ap.add_argument(
         "--filler", type=float, default=0.35, help="share of sentences without amounts (0 = figure-dense worst case)"
     )
-    args = parser.parse_args()
+    ap.add_argument("--en-kb", type=float, default=100.0, help="size of the English slice timed with quantulum3, KB")
+    args = ap.parse_args()
 
-    text = generate(int(args.mb * 1_000_000), args.seed, args.filler)
-    mb = len(text.encode("utf-8")) / 1e6
+    paras = paragraphs(int(args.mb * 1_000_000), args.seed, args.filler)
+    text = "\n".join(para for _, para in paras)
+    mb = _mb(text)
 
+    # 1. extract_figures on the whole text, naive regex, memory.
     extract_figures(text[:10_000])  # warm-up: compile-time work is not throughput
     t_fig, cpu_fig, frame = _median_time(lambda: extract_figures(text))
     t_naive, _, naive = _median_time(lambda: NAIVE_RE.findall(text))
-
     tracemalloc.start()
     extract_figures(text)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
-    units = frame["unit"].value_counts(sort=True)
+    langs = {lang: sum(1 for x, _ in paras if x == lang) for lang, _ in GENERATORS}
     print(
-        f"text: {mb:.2f} MB ({len(text):,} chars, {text.count(chr(10)) + 1:,} paragraphs, "
-        f"seed {args.seed}, filler {args.filler:.0%})"
+        f"text: {mb:.2f} MB ({len(text):,} chars, {len(paras):,} paragraphs: "
+        + ", ".join(f"{lang} {n:,}" for lang, n in langs.items())
+        + f"; seed {args.seed}, filler {args.filler:.0%})"
     )
     print(
-        f"extract_figures: median {t_fig:.3f} s of 3 → {mb / t_fig:.1f} MB/s "
+        f"extract_figures, whole text, one call: median {t_fig:.3f} s of 3 → {mb / t_fig:.1f} MB/s "
         f"(CPU {cpu_fig:.3f} s → {mb / cpu_fig:.1f} MB/s), {frame.height:,} figures "
         f"({frame.height / (mb * 1000):.1f} per KB)"
     )
+    print("  figures by unit: " + ", ".join(f"{u}={n}" for u, n in frame["unit"].value_counts(sort=True).iter_rows()))
     print(
         f"naive regex \\d[\\d,]*(?:\\.\\d+)?: median {t_naive:.3f} s → {mb / t_naive:.1f} MB/s, {len(naive):,} matches"
     )
     print(f"ratio vs naive regex: {t_naive / t_fig:.3f} (extract_figures is {t_fig / t_naive:.1f}x slower)")
-    print(f"peak memory (tracemalloc, one extract_figures call): {peak / 1e6:.1f} MB")
+    print(f"peak memory (tracemalloc, one extract_figures call on the whole text): {peak / 1e6:.1f} MB")
+
+    # 2. quantulum3 vs extract_figures on the same English slice.
+    parser, has_classifier = _quantulum_parser()
+    english = _english_slice(paras, int(args.en_kb * 1000))
+    en_mb = _mb("\n".join(english))
+    print()
+    print(
+        f"English slice: first {len(english):,} English paragraphs of the text ({en_mb:.3f} MB; "
+        f"quantulum3 is too slow for the whole text)"
+    )
+    for p in english[:20]:  # warm-up for both
+        extract_figures(p)
+    t_per, cpu_per, n_per = _median_time(lambda: sum(extract_figures(p).height for p in english))
+    t_one, cpu_one, _ = _median_time(lambda: extract_figures("\n".join(english)))
+    print(
+        f"  extract_figures per paragraph: median {t_per:.3f} s of 3 → {en_mb / t_per:.2f} MB/s "
+        f"(CPU {en_mb / cpu_per:.2f} MB/s), {n_per:,} figures; one call on the slice: "
+        f"{en_mb / t_one:.2f} MB/s (CPU {en_mb / cpu_one:.2f} MB/s)"
+    )
+    if parser is None:
+        print("  quantulum3: not installed (pip install -e '.[bench]'); skipped")
+    else:
+        _quiet(lambda: parser.parse(english[0]))()  # warm-up: loads its unit tables
+        t_q, cpu_q, n_q = _median_time(_quiet(lambda: sum(len(parser.parse(p)) for p in english)), runs=1)
+        clf = "on" if has_classifier else "not installed"
+        print(
+            f"  quantulum3 parser.parse per paragraph (1 run, classifier {clf}): "
+            f"{t_q:.3f} s → {en_mb / t_q:.3f} MB/s (CPU {en_mb / cpu_q:.3f} MB/s), {n_q:,} quantities"
+        )
+        print(
+            f"  ratio mieruka/quantulum3 (throughput, both per paragraph): {t_q / t_per:.0f}x wall, "
+            f"{cpu_q / cpu_per:.0f}x CPU; with one extract_figures call on the slice: {t_q / t_one:.0f}x wall"
+        )
+
+    # 3. Seed gold.
+    seed_text, line_starts, gold = _seed()
+    found, missed, extras = _mieruka_on_seed(seed_text, line_starts, gold)
+    reported = len(found) + len(extras)
+    print()
+    print(f"seed gold: {SEED_TEXT.name}, lines 1–{GOLD_LINES}, {len(gold)} figures")
+    print(f"  mieruka recall {_pct(len(found), len(gold))} (surface, start/end, value, unit, qualifier all equal)")
+    for g in missed:
+        print(f"    missed {g['line']}:{g['char']} {g['surface']!r} {g['value']:g} {g['unit']} {g['qualifier']}")
+    print(f"  mieruka precision {_pct(len(found), reported)}; reported but not in the gold:")
+    for r in extras:
+        print(
+            f"    {_where(line_starts, r['start'])} {r['surface']!r} {r['value']:g} {r['unit']} {r['qualifier']}"
+            + (f" (note: {r['note']})" if r["note"] else "")
+        )
+    if parser is not None:
+        q_found, q_reported = _quantulum_on_seed(parser, seed_text, gold)
+        print(
+            f"  quantulum3 recall {_pct(len(q_found), len(gold))} (same line, overlapping span, surface or its digits, "
+            f"value within 1e-6; unit not checked); it reports {q_reported} quantities in these lines"
+        )
+        for g, q in q_found:
+            print(f"    found {g['line']}:{g['char']} {g['surface']!r} as {q.surface!r} = {q.value:g} {q.unit.name}")
+
+    print()
     print(
         "peer baselines (reference baselines §4): quantulum3 0.03 MB/s; "
         "regex + normalisation 7.4–8.6 MB/s; naive regex 69–72 MB/s"
     )
-    print("figures by unit: " + ", ".join(f"{u}={n}" for u, n in units.iter_rows()))
 
 
 if __name__ == "__main__":

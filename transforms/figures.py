@@ -7,7 +7,7 @@ Why this design:
   whose meaning depends on the language (``billion`` is 1e9 in English, 1e12 in French and German)
   and CJK scale characters (``6兆6506億円``). A general quantity parser (quantulum3) reads 0.03 MB/s
   and gets ``bn``/``tn``/``US$`` wrong, so we use one compiled regex over the whole text and do
-  Python work only per match (see ``benchmarks/bench_figures.py``).
+  Python work only per match (see ``benchmarks/figures.py``).
 * The lexicons are module-level data rather than a YAML file: this package does no file I/O (see
   ``transforms/__init__``), the tables are small, and keeping them next to the code that reads them
   makes the language-specific rules (``billion``, ``元``, ``¥``) reviewable in one place.
