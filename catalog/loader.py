@@ -15,7 +15,9 @@ import polars as pl
 import yaml
 
 CATALOG_DIR = Path(__file__).resolve().parent
-KNOWN_KINDS = frozenset({"boj_api", "worldbank_v2", "article_url", "article_feed", "curated_csv"})
+KNOWN_KINDS = frozenset(
+    {"boj_api", "worldbank_v2", "estat_api", "sdmx_csv", "article_url", "article_feed", "curated_csv"}
+)
 CURATED_REQUIRED = (
     "indicator_id", "topic", "area", "period", "value", "unit", "qualifier", "definition", "publisher",
     "reported_by", "source_url", "published_at", "published_at_precision", "only_source_is_article",

@@ -34,6 +34,10 @@ def plan_requests(catalog: Catalog, source: Source) -> list[Request]:
         return _plan_worldbank(catalog, source)
     if source.kind in ("article_url", "article_feed"):
         return [Request(source.id, str(source.options["url"]), source.name, source.kind)]
+    if source.kind == "sdmx_csv":
+        return _plan_sdmx(source)
+    if source.kind == "estat_api":
+        return [Request(source.id, estat_list_url(source, APP_ID_PLACEHOLDER), "getStatsList", source.kind)]
     if source.kind == "curated_csv":
         return [Request(source.id, f"catalog:{source.options['path']}", str(source.options["path"]), source.kind)]
     raise ValueError(f"no request planner for kind {source.kind!r}")
@@ -73,9 +77,57 @@ def _plan_worldbank(catalog: Catalog, source: Source) -> list[Request]:
     return requests
 
 
+def _plan_sdmx(source: Source) -> list[Request]:
+    """The dataflow's structure (codelists, recorded with the data), then the data as SDMX-CSV."""
+    base = source.base_url
+    structure = _with_query(f"{base}/dataflow/{source.options['structure']}", {"references": "all"})
+    data = _with_query(
+        f"{base}/data/{source.options['dataflow']}/{source.options['key']}",
+        {
+            "startPeriod": str(source.options.get("start_period", "2014")),
+            "dimensionAtObservation": "AllDimensions",
+            "format": "csvfilewithlabels",
+        },
+    )
+    return [
+        Request(source.id, structure, "structure (codelists)", "sdmx_structure"),
+        Request(source.id, data, str(source.options["key"]), "sdmx_csv"),
+    ]
+
+
+#: Stands for the e-Stat application id in planned URLs; the flow substitutes the real one, and
+#: every stored form of the URL redacts it again (flows/snapshots.py).
+APP_ID_PLACEHOLDER = "APP_ID"
+
+
+def estat_list_url(source: Source, app_id: str) -> str:
+    """getStatsList: which tables of the statistics code match the search word (live discovery)."""
+    params = {
+        "appId": app_id,
+        "lang": "J",
+        "statsCode": str(source.options["stats_code"]),
+        "searchWord": str(source.options.get("search_word", "")),
+    }
+    return _with_query(f"{source.base_url}/getStatsList", params)
+
+
+def estat_data_url(source: Source, app_id: str, stats_data_id: str) -> str:
+    """getStatsData for one table, national figures, up to `limit` rows per page."""
+    params = {
+        "appId": app_id,
+        "lang": "J",
+        "statsDataId": stats_data_id,
+        "cdArea": "00000",
+        "metaGetFlg": "Y",
+        "cntGetFlg": "N",
+        "limit": str(source.options.get("limit", 100000)),
+    }
+    return _with_query(f"{source.base_url}/getStatsData", params)
+
+
 def next_page_url(request: Request, next_page: int) -> str:
-    """URL of the next page: BOJ takes ``startPosition``, the World Bank ``page``."""
-    param = {"boj_api": "startPosition", "worldbank_v2": "page"}[request.kind]
+    """URL of the next page: BOJ and e-Stat take ``startPosition``, the World Bank ``page``."""
+    param = {"boj_api": "startPosition", "worldbank_v2": "page", "estat_api": "startPosition"}[request.kind]
     parts = urlsplit(request.url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != param]
     query.append((param, str(next_page)))

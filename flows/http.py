@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +32,9 @@ from flows.snapshots import redact_url, snapshot_paths, write_snapshot
 
 Mode = Literal["replay", "live", "record"]
 MODES: tuple[Mode, ...] = ("replay", "live", "record")
+# httpx logs every request URL at INFO: with an e-Stat appId in the query that would leak a secret
+logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("httpcore").setLevel(logging.WARNING)
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = "mieruka/0.1 (+https://github.com/mieruka; statistics ETL; contact: operator)"
 

@@ -8,6 +8,7 @@ source never mixes with good data. Other sources are unaffected.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,26 +18,43 @@ import polars as pl
 
 from catalog import Catalog, Source
 from catalog.loader import curated_path
-from catalog.requests import Request, next_page_url, plan_requests
+from catalog.requests import (
+    APP_ID_PLACEHOLDER,
+    Request,
+    estat_data_url,
+    estat_list_url,
+    next_page_url,
+    plan_requests,
+)
 from flows.http import FetchedResponse, Fetcher, FetchError
 from flows.raw import land
 from flows.snapshots import snapshot_paths
-from transforms.articles import article_text
+from transforms.articles import drop_repeated_body
 from transforms.boj import parse_boj
+from transforms.claims import resolve_claims
 from transforms.contracts import ParseResult
 from transforms.curated import parse_curated
 from transforms.errors import PayloadError
+from transforms.estat import DEFAULT_SERIES_KEYS, parse_estat, parse_estat_list
 from transforms.figures import detect_language, extract_figures
+from transforms.html_article import extract_article
 from transforms.observations import conform_observations
+from transforms.sdmx import parse_sdmx_codelist, parse_sdmx_csv
 from transforms.worldbank import parse_worldbank
 
 #: kind -> (parser id with version, parser). Bump the version when a parser's output changes,
 #: so bodies parsed by the old version are parsed again.
-PARSERS: dict[str, tuple[str, Callable[[bytes], ParseResult]]] = {
-    "boj_api": ("boj_api@1", parse_boj),
-    "worldbank_v2": ("worldbank_v2@1", parse_worldbank),
-    "curated_csv": ("curated_csv@1", parse_curated),
+PARSERS: dict[str, tuple[str, Callable[[bytes, Source], ParseResult]]] = {
+    "boj_api": ("boj_api@1", lambda body, _source: parse_boj(body)),
+    "worldbank_v2": ("worldbank_v2@1", lambda body, _source: parse_worldbank(body)),
+    "curated_csv": ("curated_csv@1", lambda body, source: parse_curated(body, source.id)),
+    "sdmx_csv": ("sdmx_csv@1", lambda body, _source: parse_sdmx_csv(body)),
+    "estat_api": (
+        "estat_api@1",
+        lambda body, source: parse_estat(body, tuple(source.options.get("series_keys") or DEFAULT_SERIES_KEYS)),
+    ),
 }
+CODELIST_PARSER = "sdmx_codelist@1"
 ARTICLE_PARSER = "article_text@1"
 MAX_PAGES = 500
 
@@ -73,6 +91,8 @@ class SourceResult:
     quarantine: list[pl.DataFrame] = field(default_factory=list)
     parsed_bodies: list[dict] = field(default_factory=list)
     figures: list[pl.DataFrame] = field(default_factory=list)
+    codelists: list[pl.DataFrame] = field(default_factory=list)
+    claims: list[pl.DataFrame] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
         self.status = "failed"
@@ -84,6 +104,8 @@ class SourceResult:
         self.articles.clear()
         self.parsed_bodies.clear()
         self.figures.clear()
+        self.codelists.clear()
+        self.claims.clear()
 
 
 def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceResult:
@@ -96,6 +118,8 @@ def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceRe
         for request in plan_requests(catalog, source):
             if request.kind == "curated_csv":
                 _ingest_curated(ctx, catalog, source, request, series_map, result)
+            elif request.kind == "estat_api":
+                _ingest_estat(ctx, source, series_map, result)
             else:
                 _ingest_request(ctx, source, request, series_map, result)
     except FetchError as exc:
@@ -119,11 +143,83 @@ def _ingest_request(
         if request.kind == "article_url":
             _ingest_article(ctx, source, response, sha, is_sample, result)
             return
+        if request.kind == "sdmx_structure":
+            _ingest_codelists(ctx, source, response, sha, result)
+            return
         next_page = _ingest_payload(ctx, source, request, response, sha, is_sample, series_map, result)
         if next_page is None:
             return
         url = next_page_url(request, next_page)
     raise FetchError(source.id, request.url, f"more than {MAX_PAGES} pages; refusing to continue")
+
+
+def estat_app_id(source: Source, mode: str) -> str:
+    """The e-Stat application id: env var, else a Prefect Secret block; replay needs none.
+
+    The value only ever appears in the URL sent to e-Stat: every stored form redacts it.
+    """
+    if mode == "replay":
+        return APP_ID_PLACEHOLDER
+    env_name = str(source.options.get("app_id_env", "ESTAT_APP_ID"))
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    block = source.options.get("app_id_block")
+    if block:
+        try:
+            from prefect.blocks.system import Secret
+
+            return str(Secret.load(str(block)).get())
+        except Exception:
+            pass
+    raise FetchError(source.id, source.base_url, f"no e-Stat application id: set {env_name} (or create the "
+                     f"Prefect Secret block '{block}') to run {source.id} in {mode} mode")
+
+
+def _ingest_estat(ctx: RunContext, source: Source, series_map: pl.DataFrame, result: SourceResult) -> None:
+    """Find the table (catalog id, else getStatsList + title match), then page through getStatsData."""
+    app_id = estat_app_id(source, ctx.mode)
+    table_id = source.options.get("stats_data_id")
+    if not table_id:
+        list_url = estat_list_url(source, app_id)
+        response = ctx.fetcher.get(source.id, list_url)
+        sha = land(ctx.raw_dir, response.body)
+        result.requests += 1
+        result.bytes += len(response.body)
+        result.fetches.append(_fetch_row(ctx, response, sha, _is_sample(ctx, source.id, list_url, response)))
+        try:
+            tables = parse_estat_list(response.body)
+        except PayloadError as exc:
+            raise PayloadError(source.id, f"GET {response.url}: {exc.message}") from exc
+        wanted = str(source.options.get("title_contains", ""))
+        matches = tables.filter(pl.col("title").str.contains(wanted, literal=True))
+        if matches.height == 0:
+            raise PayloadError(source.id, f"GET {response.url}: no table of statistics code "
+                               f"{source.options.get('stats_code')} has '{wanted}' in its title")
+        table_id = matches["stats_data_id"][0]
+        ctx.progress(f"  {source.id}: table {table_id} ({matches['title'][0]})")
+    request = Request(source.id, estat_data_url(source, app_id, str(table_id)), f"getStatsData {table_id}",
+                      "estat_api")
+    _ingest_request(ctx, source, request, series_map, result)
+
+
+def _ingest_codelists(
+    ctx: RunContext, source: Source, response: FetchedResponse, sha: str, result: SourceResult
+) -> None:
+    """SDMX structure: the codelists that name the series codes, kept with the data."""
+    if (CODELIST_PARSER, sha) in ctx.parsed:
+        result.bodies_skipped += 1
+        return
+    try:
+        codes = parse_sdmx_codelist(response.body)
+    except PayloadError as exc:
+        raise PayloadError(source.id, f"GET {response.url}: {exc.message}") from exc
+    result.codelists.append(codes.with_columns(pl.lit(source.id).alias("source_id"),
+                                               pl.lit(ctx.run_id).alias("load_id")))
+    result.parsed_bodies.append(
+        {"sha256": sha, "source_id": source.id, "parser": CODELIST_PARSER, "run_id": ctx.run_id,
+         "rows_parsed": 0, "rows_quarantined": 0, "next_page": None, "parsed_at": response.fetched_at}
+    )
 
 
 def _ingest_curated(
@@ -164,7 +260,7 @@ def _ingest_payload(
         result.bodies_skipped += 1
         return ctx.parsed[(parser_id, sha)]
     try:
-        parsed = parse(response.body)
+        parsed = parse(response.body, source)
     except PayloadError as exc:
         error = PayloadError(source.id, f"GET {response.url}: {exc.message}")
         result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(error)))
@@ -198,15 +294,19 @@ def _ingest_article(
         result.bodies_skipped += 1
         return
     try:
-        article = article_text(response.body, response.content_type, source.id)
+        doc = extract_article(response.body, response.content_type, response.url, source.id)
     except PayloadError as exc:
         error = PayloadError(source.id, f"GET {response.url}: {exc.message}")
         result.quarantine.append(_quarantine_frame(ctx, source.id, sha, None, str(error)))
         raise error from exc
-    published = source.options.get("published_at")
+    text, removed = drop_repeated_body(doc.text)
+    known = (source.options.get("known_articles") or {}).get(response.url, {})
+    published_at = known.get("published_at") or source.options.get("published_at")
+    published = datetime.fromisoformat(str(published_at)).date() if published_at else doc.published
+    inferred = bool(known.get("published_at_inferred", source.options.get("published_at_inferred", False)))
     article_id = _short_hash(response.url)
-    language = source.options.get("language") or detect_language(article.text)
-    figures = extract_figures(article.text, language)
+    language = known.get("language") or source.options.get("language") or doc.language or detect_language(text)
+    figures = extract_figures(text, language)
     result.figures.append(
         figures.with_row_index("figure_index").select(
             pl.lit(article_id).alias("article_id"),
@@ -223,19 +323,21 @@ def _ingest_article(
             pl.lit(ctx.run_id).alias("load_id"),
         )
     )
+    claims = resolve_claims(text, figures, language or "en", article_id, published.year if published else None)
+    result.claims.append(claims.with_columns(pl.lit(ctx.run_id).alias("load_id")))
     result.rows_parsed += 1
     result.articles.append(
         {
             "article_id": article_id,
             "source_id": source.id,
             "url": response.url,
-            "title": article.title,
+            "title": doc.title or next((line.strip() for line in text.splitlines() if line.strip()), None),
             "language": language,
-            "published_at": datetime.fromisoformat(str(published)).date() if published else None,
-            "published_at_inferred": bool(source.options.get("published_at_inferred", False)),
-            "text": article.text,
-            "sha256": article.sha256,
-            "repeated_chars_removed": article.repeated_chars_removed,
+            "published_at": published,
+            "published_at_inferred": inferred,
+            "text": text,
+            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "repeated_chars_removed": removed,
             "raw_sha256": sha,
             "is_sample": is_sample,
             "load_id": ctx.run_id,

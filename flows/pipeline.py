@@ -26,18 +26,26 @@ from flows.http import MODES, Fetcher, HttpSettings
 from flows.ingest import RunContext, SourceResult, ingest_source
 from flows.lock import warehouse_lock
 from flows.provenance import load_sample_flags
+from transforms.claims import check_equivalent_pairs
 from warehouse import db
 from warehouse.load import (
     ARTICLE_SCHEMA,
+    CLAIM_SCHEMA,
+    CODE_SCHEMA,
     FETCH_SCHEMA,
     FIGURE_SCHEMA,
+    PAIR_SCHEMA,
     PARSED_BODY_SCHEMA,
     QUARANTINE_SCHEMA,
     RUN_SOURCE_SCHEMA,
     STAGE_OBSERVATION_SCHEMA,
     LoadBatch,
+    article_texts,
+    figures_of,
     frame,
+    fx_to_jpy,
     load_batch,
+    replace_pairs,
 )
 from warehouse.publish import export_marts, publish
 
@@ -108,12 +116,30 @@ def ingest_task(ctx: RunContext, catalog: Catalog, source_id: str) -> SourceResu
 def load_task(work_path: Path, batch: LoadBatch) -> dict:
     con = db.connect(work_path)
     try:
-        counts = load_batch(con, batch, _now(), before_commit=lambda: pause_point("load"))
+        counts = load_batch(
+            con,
+            batch,
+            _now(),
+            before_commit=lambda: pause_point("load"),
+            derive=lambda c: _check_pairs(c, batch.run_id),
+        )
         exported = export_marts(con, work_path.parent.parent / "published")
         con.execute("CHECKPOINT").fetchall()
     finally:
         con.close()
     return {"counts": counts, "exported": exported}
+
+
+def _check_pairs(con, run_id: str) -> None:
+    """Re-check every article's equivalent amounts with the FX rates the warehouse now holds."""
+    rates = fx_to_jpy(con)
+    frames = [
+        check_equivalent_pairs(text, figures_of(con, article_id), rates).with_columns(
+            pl.lit(article_id).alias("article_id"), pl.lit(run_id).alias("load_id")
+        )
+        for article_id, text in article_texts(con)
+    ]
+    replace_pairs(con, _concat(frames, PAIR_SCHEMA))
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -232,9 +258,16 @@ def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBa
         parsed_bodies=frame([p for r in results for p in r.parsed_bodies], PARSED_BODY_SCHEMA),
         run_sources=frame(run_sources, RUN_SOURCE_SCHEMA),
         indicators=catalog.indicators_frame(),
-        figures=pl.concat([f for r in results for f in r.figures]) if any(r.figures for r in results)
-        else pl.DataFrame(schema=FIGURE_SCHEMA),
+        figures=_concat([f for r in results for f in r.figures], FIGURE_SCHEMA),
+        claims=_concat([f for r in results for f in r.claims], CLAIM_SCHEMA),
+        codelists=_concat([f for r in results for f in r.codelists], CODE_SCHEMA),
     )
+
+
+def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat([f.select([pl.col(c).cast(t) for c, t in schema.items()]) for f in frames])
 
 
 def _vintages(results: list[SourceResult]) -> dict[str, str | None]:

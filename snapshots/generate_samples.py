@@ -8,8 +8,15 @@ here are SAMPLE data in the exact shape of the real APIs (reference/sources.md �
   internally consistent (credit − debit = net; 907 = 9071 + 9072 + 9073) and their annual sums
   hit the published digital-deficit totals listed in ``CALIBRATION`` exactly;
 - BOJ FM08 FXERM07: monthly USD/JPY averages as recalled, two decimals;
-- World Bank: annual values for JPN, KOR, CHN and USA, 2014–2024, as recalled and rounded.
+- World Bank: annual values for JPN, KOR, CHN and USA, 2014–2024, as recalled and rounded;
+- e-Stat (賃金構造基本統計調査 00450091): a getStatsList answer naming two tables with SAMPLE ids,
+  and getStatsData for the age-group table (SAMPLE_TABLE_ID): national scheduled monthly earnings
+  and annual bonuses in 千円, 2019–2023, written as plausible values, in the real v3 JSON shape;
+- OECD DF_TIS: an SDMX-ML 2.1 structure message (the codelists the series codes use) and SDMX-CSV
+  1.0 ``csvfilewithlabels`` data, JPN/KOR/CHN/USA × S/SI/SH balance, 2014–2024, US$ millions; Japan
+  SI is the sample BOJ 907 net converted at the sample FXERM07 annual mean, the rest as recalled.
 The seed article is real: its bytes are copied unchanged from ``snapshots/_sources/``.
+The curated published figures are read from catalog/ and need no snapshot.
 
 The script is deterministic (seeded RNG, fixed timestamps): a rerun rewrites identical bytes.
 It writes PROVENANCE.yaml itself so the provenance never drifts from the snapshots.
@@ -17,20 +24,25 @@ It writes PROVENANCE.yaml itself so the provenance never drifts from the snapsho
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import random
 import sys
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
+from xml.sax.saxutils import escape, quoteattr
 
 import polars as pl
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, when run as a script
 from catalog import load_catalog
-from catalog.requests import Request, plan_requests
+from catalog.loader import Catalog, Source
+from catalog.requests import APP_ID_PLACEHOLDER, Request, estat_data_url, plan_requests
 from flows.snapshots import redact_url, snapshot_paths, write_snapshot
+from transforms.estat import parse_estat_list
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -332,6 +344,409 @@ def worldbank_body(code: str, by_area: dict[str, list]) -> bytes:
     return json.dumps([paging, rows], separators=(",", ":")).encode()
 
 
+# --- e-Stat: 賃金構造基本統計調査 (00450091), SAMPLE ------------------------------------------------
+
+#: SAMPLE statsDataId of the age-group × occupation table (the real id is found by live discovery).
+SAMPLE_TABLE_ID = "0003999001"
+#: SAMPLE statsDataId of an unrelated table of the same survey (no 年齢階級 in its title).
+SAMPLE_OTHER_TABLE_ID = "0003999000"
+ESTAT_DATE = BOJ_DATE  # e-Stat stamps RESULT.DATE in JST with milliseconds, like the BOJ
+ESTAT_OPEN_DATE = "2024-03-27"  # release of the 2023 (令和5年) survey
+ESTAT_TITLES = {
+    SAMPLE_OTHER_TABLE_ID: "一般労働者　職種（小分類）、経験年数階級別所定内給与額及び年間賞与その他特別給与額"
+    "（男女計、産業計、企業規模10人以上）",
+    SAMPLE_TABLE_ID: "一般労働者　職種（小分類）、年齢階級別所定内給与額及び年間賞与その他特別給与額"
+    "（男女計、産業計、企業規模10人以上）",
+}
+WAGE_YEARS = range(2019, 2024)
+WAGE_TABS = {"01": "所定内給与額", "02": "年間賞与その他特別給与額"}
+WAGE_UNIT = "千円"
+UNIT_ON_ROWS = "02"  # rows of this tab repeat @unit; tab 01 rows rely on CLASS_INF (both occur in the API)
+AGES = {"02": "20～24歳", "03": "25～29歳", "04": "30～34歳", "05": "35～39歳", "06": "40～44歳"}
+OCCUPATIONS = {"000": "全職種", "B24": "美術家，デザイナー，写真家，映像撮影者"}
+NOT_PUBLISHED = "-"
+ESTAT_NOTES = [
+    {"@char": "***", "$": "該当データがない場合を示す。"},
+    {"@char": NOT_PUBLISHED, "$": "該当数値がないもの"},
+]
+# 千円, 2019..2023, by tab, occupation and age group; None = not published (NOT_PUBLISHED).
+# Scheduled earnings are monthly; bonuses are for the year before the survey year.
+WAGES: dict[str, dict[str, dict[str, list[float | None]]]] = {
+    "01": {
+        "000": {
+            "02": [213.5, 216.4, 218.7, 221.3, 228.6],
+            "03": [250.4, 252.7, 254.8, 257.9, 264.1],
+            "04": [281.0, 283.6, 285.1, 287.9, 293.7],
+            "05": [308.2, 310.0, 311.6, 314.2, 319.5],
+            "06": [331.9, 333.0, 333.8, 335.4, 339.6],
+        },
+        "B24": {
+            "02": [None, 205.8, 208.2, 212.4, 217.9],
+            "03": [236.2, 239.5, 241.0, 245.3, 250.8],
+            "04": [268.4, 271.9, 274.6, 279.0, 284.2],
+            "05": [296.5, 299.1, 302.3, 305.8, 311.0],
+            "06": [320.7, 323.4, 325.0, 328.6, 333.4],
+        },
+    },
+    "02": {
+        "000": {
+            "02": [392.5, 377.8, 371.2, 390.6, 411.3],
+            "03": [651.4, 624.7, 610.9, 640.2, 672.5],
+            "04": [777.9, 752.3, 738.6, 771.8, 806.4],
+            "05": [894.6, 862.1, 851.0, 885.7, 919.8],
+            "06": [1013.7, 975.4, 962.8, 1001.5, 1047.2],
+        },
+        "B24": {
+            "02": [None, 284.6, 271.3, 292.8, 318.4],
+            "03": [488.2, 462.7, 451.9, 479.5, 508.3],
+            "04": [598.7, 571.4, 560.2, 592.8, 627.5],
+            "05": [702.5, 668.9, 655.3, 693.1, 731.8],
+            "06": [795.4, 757.6, 744.0, 786.9, 829.2],
+        },
+    },
+}
+
+
+def check_wages() -> None:
+    """Fail loudly if the wage sample loses the shape the brief asks for."""
+    for tab, by_occ in WAGES.items():
+        low, high = (200, 345) if tab == "01" else (250, 1100)
+        for occ, by_age in by_occ.items():
+            require(list(by_age) == list(AGES), f"{tab} {occ} ages")
+            for age, row in by_age.items():
+                require(len(row) == len(WAGE_YEARS), f"{tab} {occ} {age} years")
+                require(all(v is None or low <= v <= high for v in row), f"{tab} {occ} {age} range")
+            for i in range(len(WAGE_YEARS)):  # rising with age, every year
+                col = [by_age[a][i] for a in AGES if by_age[a][i] is not None]
+                require(col == sorted(col), f"{tab} {occ} year {i} by age")
+            if tab == "01":  # scheduled earnings rise year on year
+                require(
+                    all(r == sorted(r) for r in ([v for v in row if v is not None] for row in by_age.values())),
+                    f"{tab} {occ} by year",
+                )
+    for tab in WAGES:  # the occupation group earns less than all occupations when young
+        for age in ("02", "03"):
+            pairs = zip(WAGES[tab]["B24"][age], WAGES[tab]["000"][age], strict=True)
+            require(all(b is None or b < a for b, a in pairs), f"{tab} B24 {age}")
+    nulls = [
+        (t, o, a, i)
+        for t, bo in WAGES.items()
+        for o, ba in bo.items()
+        for a, r in ba.items()
+        for i, v in enumerate(r)
+        if v is None
+    ]
+    require(nulls == [("01", "B24", "02", 0), ("02", "B24", "02", 0)], "the only unpublished cell is B24 20-24 2019")
+
+
+def estat_result() -> dict:
+    return {"STATUS": 0, "ERROR_MSG": "正常に終了しました。", "DATE": ESTAT_DATE}
+
+
+def estat_table_inf(stats_code: str, table_id: str, title: str, survey_date: int | str, total: int) -> dict:
+    """One TABLE_INF entry, in the field order of the real getStatsList / getStatsData answers."""
+    return {
+        "@id": table_id,
+        "STAT_NAME": {"@code": stats_code, "$": "賃金構造基本統計調査"},
+        "GOV_ORG": {"@code": "00450", "$": "厚生労働省"},
+        "STATISTICS_NAME": "賃金構造基本統計調査",
+        "TITLE": {"@no": "1", "$": title},
+        "CYCLE": "年次",
+        "SURVEY_DATE": survey_date,
+        "OPEN_DATE": ESTAT_OPEN_DATE,
+        "SMALL_AREA": 0,
+        "COLLECT_AREA": "該当なし",
+        "MAIN_CATEGORY": {"@code": "03", "$": "労働・賃金"},
+        "SUB_CATEGORY": {"@code": "02", "$": "賃金・労働条件"},
+        "OVERALL_TOTAL_NUMBER": total,
+        "UPDATED_DATE": ESTAT_OPEN_DATE,
+        "STATISTICS_NAME_SPEC": {"TABULATION_CATEGORY": "賃金構造基本統計調査"},
+        "TITLE_SPEC": {"TABLE_NAME": title},
+    }
+
+
+def estat_json(body: dict) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def wage_row_count() -> int:
+    return len(WAGE_TABS) * len(AGES) * len(OCCUPATIONS) * len(WAGE_YEARS)
+
+
+def estat_list_body(url: str) -> bytes:
+    """getStatsList: the unrelated table first, then the age-group table the title match picks."""
+    query = dict(parse_qsl(urlsplit(url).query))
+    code = query["statsCode"]
+    tables = [
+        estat_table_inf(code, SAMPLE_OTHER_TABLE_ID, ESTAT_TITLES[SAMPLE_OTHER_TABLE_ID], "202301-202312", 6480),
+        estat_table_inf(code, SAMPLE_TABLE_ID, ESTAT_TITLES[SAMPLE_TABLE_ID], 0, wage_row_count()),
+    ]
+    body = {
+        "GET_STATS_LIST": {
+            "RESULT": estat_result(),
+            "PARAMETER": {
+                "LANG": query["lang"],
+                "STATS_CODE": code,
+                "SEARCH_WORD": query["searchWord"],
+                "DATA_FORMAT": "J",
+            },
+            "DATALIST_INF": {
+                "NUMBER": len(tables),
+                "RESULT_INF": {"FROM_NUMBER": 1, "TO_NUMBER": len(tables)},
+                "TABLE_INF": tables,
+            },
+        }
+    }
+    return estat_json(body)
+
+
+def estat_data_body(url: str, stats_code: str) -> bytes:
+    """getStatsData for the table in `url`: one page, national figures, rows in class order."""
+    query = dict(parse_qsl(urlsplit(url).query))
+    table_id = query["statsDataId"]
+    classes = [
+        ("tab", "表章項目", [{"@code": c, "@name": n, "@level": "", "@unit": WAGE_UNIT} for c, n in WAGE_TABS.items()]),
+        ("cat01", "年齢階級", [{"@code": c, "@name": n, "@level": "1"} for c, n in AGES.items()]),
+        (
+            "cat02",
+            "職種",
+            [
+                {"@code": "000", "@name": OCCUPATIONS["000"], "@level": "1"},
+                {"@code": "B24", "@name": OCCUPATIONS["B24"], "@level": "2", "@parentCode": "000"},
+            ],
+        ),
+        ("area", "地域", [{"@code": "00000", "@name": "全国", "@level": "1"}]),
+        ("time", "時間軸（年次）", [{"@code": f"{y}000000", "@name": f"{y}年", "@level": "1"} for y in WAGE_YEARS]),
+    ]
+    rows = []
+    for tab in WAGE_TABS:
+        for age in AGES:
+            for occ in OCCUPATIONS:
+                for i, year in enumerate(WAGE_YEARS):
+                    value = WAGES[tab][occ][age][i]
+                    row = {"@tab": tab, "@cat01": age, "@cat02": occ, "@area": "00000", "@time": f"{year}000000"}
+                    if tab == UNIT_ON_ROWS:
+                        row["@unit"] = WAGE_UNIT
+                    row["$"] = NOT_PUBLISHED if value is None else f"{value:.1f}"
+                    rows.append(row)
+    body = {
+        "GET_STATS_DATA": {
+            "RESULT": estat_result(),
+            "PARAMETER": {
+                "LANG": query["lang"],
+                "STATS_DATA_ID": table_id,
+                "NARROWING_COND": {"CODE_AREA_SELECT": query["cdArea"]},
+                "DATA_FORMAT": "J",
+                "START_POSITION": 1,
+                "LIMIT": int(query["limit"]),
+                "METAGET_FLG": query["metaGetFlg"],
+                "CNT_GET_FLG": query["cntGetFlg"],
+            },
+            "STATISTICAL_DATA": {
+                "RESULT_INF": {"TOTAL_NUMBER": len(rows), "FROM_NUMBER": 1, "TO_NUMBER": len(rows)},
+                "TABLE_INF": estat_table_inf(stats_code, table_id, ESTAT_TITLES[SAMPLE_TABLE_ID], 0, len(rows)),
+                "CLASS_INF": {
+                    "CLASS_OBJ": [{"@id": cid, "@name": name, "CLASS": items} for cid, name, items in classes]
+                },
+                "DATA_INF": {"NOTE": ESTAT_NOTES, "VALUE": rows},
+            },
+        }
+    }
+    return estat_json(body)
+
+
+def estat_table_id(source: Source, list_meta: Path, list_body: Path) -> str:
+    """The table the pipeline reads: catalog id, else the title match in a live-recorded list, else SAMPLE."""
+    if source.options.get("stats_data_id"):
+        return str(source.options["stats_data_id"])
+    if live_recording(list_meta):
+        tables = parse_estat_list(list_body.read_bytes())
+        wanted = str(source.options.get("title_contains", ""))
+        titles = zip(tables["stats_data_id"], tables["title"], strict=True)
+        matches = [table for table, title in titles if wanted in (title or "")]
+        if matches:
+            return matches[0]
+    return SAMPLE_TABLE_ID
+
+
+# --- OECD DF_TIS, SAMPLE -----------------------------------------------------------------------
+
+OECD_YEARS = range(2014, 2025)
+OECD_AREAS = {"JPN": "Japan", "KOR": "Korea", "CHN": "China (People's Republic of)", "USA": "United States"}
+OECD_MEASURES = {
+    "S": "Services",
+    "SI": "Telecommunications, computer, and information services",
+    "SH": "Charges for the use of intellectual property n.i.e.",
+}
+# Balance with the world, US$ millions, 2014..2024, as recalled and rounded. JPN SI is not listed:
+# it is derived from the BOJ sample (907 net / FXERM07 annual mean) so the two sources agree.
+OECD_BALANCE: dict[str, dict[str, list[float]]] = {
+    "JPN": {
+        "S": [-29140, -15760, -10950, -5900, -900, -1350, -34780, -38620, -41690, -20480, -17400],
+        "SH": [16850, 19720, 18560, 21480, 23940, 24010, 17560, 18330, 18950, 21500, 20340],
+    },
+    "KOR": {
+        "S": [-3290, -14920, -17340, -36730, -29370, -26850, -14670, -5310, -5580, -26130, -23710],
+        "SI": [1120, 1260, 1390, 1480, 1570, 1660, 1840, 2090, 2270, 2350, 2480],
+        "SH": [-5490, -3680, -1680, -2010, -720, -1310, -2030, -980, -1290, -1420, -2260],
+    },
+    "CHN": {
+        "S": [-213740, -218330, -233090, -258960, -292230, -261110, -145250, -101180, -92270, -207760, -228810],
+        "SI": [9420, 13130, 12710, 7710, 24010, 25620, 32580, 40490, 47530, 48410, 55120],
+        "SH": [-21920, -20940, -22800, -23850, -30200, -27830, -29170, -35140, -31790, -31710, -32360],
+    },
+    "USA": {
+        "S": [261360, 262970, 249010, 255240, 270180, 287800, 259950, 245170, 231020, 288020, 293410],
+        "SI": [12640, 13480, 14250, 15320, 16480, 17650, 19020, 20780, 22410, 24530, 26910],
+        "SH": [88910, 84520, 79010, 80880, 74270, 74110, 70920, 86420, 80040, 80580, 83280],
+    },
+}
+OECD_LABELS = {
+    "COUNTERPART_AREA": ("W", "World"),
+    "ACCOUNTING_ENTRY": ("B", "Balance (revenue minus expenditure)"),
+    "FS_ENTRY": ("T", "Transactions"),
+    "FREQ": ("A", "Annual"),
+    "UNIT_MEASURE": ("USD_EXC", "US dollars, exchange rate converted"),
+    "ADJUSTMENT": ("N", "Neither seasonally adjusted nor calendar adjusted"),
+}
+OECD_HEADER = [
+    "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "REF_AREA", "Reference area",
+    "COUNTERPART_AREA", "Counterpart area", "MEASURE", "Measure", "ACCOUNTING_ENTRY", "Accounting entry",
+    "FS_ENTRY", "Flow or stock entry", "FREQ", "Frequency of observation", "UNIT_MEASURE", "Unit of measure",
+    "ADJUSTMENT", "Adjustment", "TIME_PERIOD", "Time period", "OBS_VALUE", "Observation value",
+    "UNIT_MULT", "Unit multiplier", "OBS_STATUS", "Observation status", "CURRENCY", "Currency",
+    "DECIMALS", "Decimals",
+]  # fmt: skip
+OECD_STRUCTURE_NAME = "Trade in services"
+# (id, agency, version, (name en, name fr), [(code, name en, name fr, parent)]): the codelists that
+# name every part of the series codes. Ids, agencies, versions and labels are plausible, not verified.
+OECD_CODELISTS = [
+    ("CL_AREA", "OECD", "1.1", ("Reference area", "Zone de référence"), [
+        ("CHN", "China (People's Republic of)", "Chine (République populaire de)", None),
+        ("JPN", "Japan", "Japon", None),
+        ("KOR", "Korea", "Corée", None),
+        ("USA", "United States", "États-Unis", None),
+        ("W", "World", "Monde", None),
+    ]),
+    ("CL_BOP6_SERVICES", "OECD.SDD.TPS", "1.0", ("Services (EBOPS 2010)", "Services (EBOPS 2010)"), [
+        ("S", "Services", "Services", None),
+        ("SI", "Telecommunications, computer, and information services",
+         "Services de télécommunications, d'informatique et d'information", "S"),
+        ("SH", "Charges for the use of intellectual property n.i.e.",
+         "Frais pour usage de la propriété intellectuelle n.i.a.", "S"),
+    ]),
+    ("CL_ACCOUNTING_ENTRY", "OECD.SDD.TPS", "1.0", ("Accounting entry", "Écriture comptable"), [
+        ("B", "Balance (revenue minus expenditure)", "Solde (recettes moins dépenses)", None),
+        ("C", "Credit", "Crédit", None),
+        ("D", "Debit", "Débit", None),
+    ]),
+    ("CL_FS_ENTRY", "OECD.SDD.TPS", "1.0", ("Flow or stock entry", "Flux ou encours"), [
+        ("T", "Transactions", "Transactions", None),
+    ]),
+    ("CL_FREQ", "SDMX", "2.1", ("Frequency", "Fréquence"), [
+        ("A", "Annual", "Annuelle", None),
+    ]),
+    ("CL_UNIT_MEASURE", "OECD", "2.0", ("Unit of measure", "Unité de mesure"), [
+        ("USD_EXC", "US dollars, exchange rate converted", "Dollars des États-Unis, convertis au taux de change", None),
+    ]),
+    ("CL_ADJUSTMENT", "OECD", "1.0", ("Adjustment", "Ajustement"), [
+        ("N", "Neither seasonally adjusted nor calendar adjusted",
+         "Ni corrigé des variations saisonnières ni des effets de calendrier", None),
+    ]),
+]  # fmt: skip
+
+
+def oecd_values(series: dict[str, list[int]]) -> dict[str, dict[str, list[float]]]:
+    """OECD balances in US$ millions, with JPN SI derived from the BOJ samples (907 net / FXERM07)."""
+    out = {area: dict(by_measure) for area, by_measure in OECD_BALANCE.items()}
+    out["JPN"]["SI"] = [
+        round(annual_sum(series, "N", ("907",), y) * 1e7 / (sum(FX[y]) / 12) / 1e6, 1) for y in OECD_YEARS
+    ]
+    for area in OECD_AREAS:
+        require(set(out[area]) == set(OECD_MEASURES), f"OECD {area} measures")
+        require(all(len(v) == len(OECD_YEARS) for v in out[area].values()), f"OECD {area} years")
+    require(all(v < 0 for v in out["JPN"]["SI"]) and all(v > 0 for v in out["JPN"]["SH"]), "OECD JPN signs")
+    require(all(v > 0 for v in out["USA"]["S"]), "OECD USA services surplus")
+    return out
+
+
+def oecd_structure_body(source: Source) -> bytes:
+    """SDMX-ML 2.1 structure message: the dataflow and the codelists its series codes use."""
+    agency, flow_id, version = str(source.options["structure"]).split("/")
+    flow_urn = f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={agency}:{flow_id}({version})"
+    dsd_id = flow_id.split("@", 1)[0]
+    ns = 'xmlns:{0}="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/{0}"'
+
+    def names(pad: str, en: str, fr: str) -> list[str]:
+        return [
+            f'{pad}<common:Name xml:lang="en">{escape(en)}</common:Name>',
+            f'{pad}<common:Name xml:lang="fr">{escape(fr)}</common:Name>',
+        ]
+
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f"<message:Structure {ns.format('message')} {ns.format('structure')} {ns.format('common')}>",
+        "  <message:Header>",
+        "    <message:ID>IDREF20261126</message:ID>",
+        "    <message:Test>false</message:Test>",
+        f"    <message:Prepared>{RECORDED_AT}</message:Prepared>",
+        '    <message:Sender id="OECD" />',
+        "  </message:Header>",
+        "  <message:Structures>",
+        "    <structure:Dataflows>",
+        f"      <structure:Dataflow id={quoteattr(flow_id)} agencyID={quoteattr(agency)} version={quoteattr(version)}"
+        f' isFinal="false" urn={quoteattr(flow_urn)}>',
+        *names("        ", OECD_STRUCTURE_NAME, "Échanges de services"),
+        "        <structure:Structure>",
+        f'          <Ref id="{dsd_id}" version="{version}" agencyID="{agency}" package="datastructure"'
+        ' class="DataStructure" />',
+        "        </structure:Structure>",
+        "      </structure:Dataflow>",
+        "    </structure:Dataflows>",
+        "    <structure:Codelists>",
+    ]
+    for list_id, list_agency, list_version, (list_en, list_fr), codes in OECD_CODELISTS:
+        list_urn = f"urn:sdmx:org.sdmx.infomodel.codelist.Codelist={list_agency}:{list_id}({list_version})"
+        lines.append(
+            f'      <structure:Codelist id="{list_id}" agencyID="{list_agency}" version="{list_version}"'
+            f' isFinal="false" urn="{list_urn}">'
+        )
+        lines += names("        ", list_en, list_fr)
+        for code, en, fr, parent in codes:
+            code_urn = f"urn:sdmx:org.sdmx.infomodel.codelist.Code={list_agency}:{list_id}({list_version}).{code}"
+            lines.append(f'        <structure:Code id="{code}" urn="{code_urn}">')
+            lines += names("          ", en, fr)
+            if parent:
+                lines += [
+                    "          <structure:Parent>",
+                    f'            <Ref id="{parent}" />',
+                    "          </structure:Parent>",
+                ]
+            lines.append("        </structure:Code>")
+        lines.append("      </structure:Codelist>")
+    lines += ["    </structure:Codelists>", "  </message:Structures>", "</message:Structure>", ""]
+    return "\n".join(lines).encode()
+
+
+def oecd_data_body(source: Source, values: dict[str, dict[str, list[float]]]) -> bytes:
+    """SDMX-CSV 1.0 with labels (``format=csvfilewithlabels``): area, then measure, then year."""
+    agency, flow_id, version = str(source.options["dataflow"]).split(",")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(OECD_HEADER)
+    for area, area_name in OECD_AREAS.items():
+        for measure, measure_name in OECD_MEASURES.items():
+            for i, year in enumerate(OECD_YEARS):
+                writer.writerow([
+                    "DATAFLOW", f"{agency}:{flow_id}({version})", OECD_STRUCTURE_NAME, "I", area, area_name,
+                    *OECD_LABELS["COUNTERPART_AREA"], measure, measure_name, *OECD_LABELS["ACCOUNTING_ENTRY"],
+                    *OECD_LABELS["FS_ENTRY"], *OECD_LABELS["FREQ"], *OECD_LABELS["UNIT_MEASURE"],
+                    *OECD_LABELS["ADJUSTMENT"], str(year), "", f"{values[area][measure][i]:.1f}", "",
+                    "6", "Millions", "A", "Normal value", "_Z", "Not applicable", "1", "One",
+                ])  # fmt: skip
+    return out.getvalue().encode()
+
+
 def provenance(req: Request, is_sample: bool, origin: str, calibrated_to: list | None = None) -> dict:
     """One PROVENANCE.yaml entry."""
     return {
@@ -368,10 +783,50 @@ SEED_ORIGIN = (
 )
 
 
-def snapshot_for(
-    req: Request, values: dict[str, list[float]], wb: dict[str, dict[str, list]]
-) -> tuple[bytes, str, dict]:
-    """(body, content type, provenance entry) for one planned request."""
+ESTAT_LIST_ORIGIN = (
+    f"{GENERATOR}; SAMPLE: a getStatsList answer in the real e-Stat API v3 JSON shape (as "
+    "tests/fixtures/estat/getstatslist_cpi.json, recorded from the API) listing two tables of "
+    f"statsCode 00450091 with SAMPLE ids: {SAMPLE_OTHER_TABLE_ID} (title without 年齢階級, which "
+    f"the pipeline skips) and {SAMPLE_TABLE_ID} (年齢階級 and 職種 in its title, which the "
+    "catalog's title_contains picks); the real id of the age-group table is not known offline "
+    "(live mode discovers it); titles, categories, OPEN_DATE/UPDATED_DATE and counts are plausible, "
+    "not recorded"
+)
+
+
+def estat_data_origin(table_id: str) -> str:
+    sample_id = "the SAMPLE id from the sample getStatsList" if table_id == SAMPLE_TABLE_ID else "an id"
+    return (
+        f"{GENERATOR}; SAMPLE: getStatsData for table {table_id} ({sample_id}) in the real e-Stat "
+        "API v3 JSON shape (as tests/fixtures/estat/getstatsdata_cpi2025.json): TABLE_INF, CLASS_INF "
+        "(tab 01 所定内給与額 / 02 年間賞与その他特別給与額 in 千円, cat01 年齢階級 02-06, cat02 職種 000 "
+        "全職種 and B24 美術家，デザイナー，写真家，映像撮影者, area 00000, time 2019-2023), one page "
+        f"of {wage_row_count()} VALUE rows; the values are plausible national figures written from "
+        "recollection of the survey's published levels, not e-Stat data; B24 ages 20-24 in 2019 is "
+        f"the marker '{NOT_PUBLISHED}' (declared in NOTE); @unit repeated on tab {UNIT_ON_ROWS} rows "
+        "only, tab 01 rows take it from CLASS_INF"
+    )
+
+
+OECD_STRUCTURE_ORIGIN = (
+    f"{GENERATOR}; SAMPLE: an SDMX-ML 2.1 structure message (message/structure/common 2.1 "
+    "namespaces, as tests/fixtures/sdmx/oecd_tis_structure.xml) trimmed to the dataflow and the "
+    "codelists that name the series codes (CL_AREA, CL_BOP6_SERVICES, CL_ACCOUNTING_ENTRY, CL_FS_ENTRY, "
+    "CL_FREQ, CL_UNIT_MEASURE, CL_ADJUSTMENT); codelist ids, agencies, versions and labels are "
+    "plausible, not verified against the OECD registry, which answers with many more codes"
+)
+OECD_DATA_ORIGIN = (
+    f"{GENERATOR}; SAMPLE: SDMX-CSV 1.0 with label columns (OECD format=csvfilewithlabels, the "
+    "columns of tests/fixtures/sdmx/oecd_tis_csvfilewithlabels.csv; RFC 4180 CRLF line ends) for "
+    "JPN/KOR/CHN/USA x S/SI/SH x balance with the world, 2014-2024, USD_EXC, UNIT_MULT 6 (US$ "
+    "millions); values written from recollection and rounded, not OECD data; JPN SI = annual sum of "
+    "the sample BOJ 907 net / annual mean of the sample FXERM07, so the sources agree"
+)
+
+
+def snapshot_for(req: Request, source: Source, samples: dict) -> tuple[bytes, str, dict]:
+    """(body, content type, provenance entry) for one request."""
+    values, wb = samples["boj"], samples["worldbank"]
     if req.kind == "boj_api":
         body = boj_body(req.url, values)
         if "db=FM08" in req.url:
@@ -387,7 +842,39 @@ def snapshot_for(
             + WB_DERIVED.get(req.label, "")
         )
         return worldbank_body(req.label, by_area), "application/json;charset=utf-8", provenance(req, True, origin)
-    return SEED_COPY.read_bytes(), "text/plain; charset=utf-8", provenance(req, False, SEED_ORIGIN)
+    if req.kind == "estat_api":
+        ctype = "application/json;charset=UTF-8"
+        if urlsplit(req.url).path.endswith("/getStatsData"):
+            table_id = dict(parse_qsl(urlsplit(req.url).query))["statsDataId"]
+            body = estat_data_body(req.url, str(source.options["stats_code"]))
+            return body, ctype, provenance(req, True, estat_data_origin(table_id))
+        return estat_list_body(req.url), ctype, provenance(req, True, ESTAT_LIST_ORIGIN)
+    if req.kind == "sdmx_structure":
+        ctype = "application/vnd.sdmx.structure+xml; version=2.1"
+        return oecd_structure_body(source), ctype, provenance(req, True, OECD_STRUCTURE_ORIGIN)
+    if req.kind == "sdmx_csv":
+        ctype = "application/vnd.sdmx.data+csv; charset=utf-8"
+        return oecd_data_body(source, samples["oecd"]), ctype, provenance(req, True, OECD_DATA_ORIGIN)
+    if req.kind == "article_url":
+        return SEED_COPY.read_bytes(), "text/plain; charset=utf-8", provenance(req, False, SEED_ORIGIN)
+    raise SystemExit(f"generate_samples: no sample for request kind {req.kind!r} ({req.url})")
+
+
+def requests_to_record(catalog: Catalog, source: Source) -> list[Request]:
+    """Every HTTP request the pipeline makes for `source` in replay mode, as planned by catalog/.
+
+    Curated CSVs are read from catalog/ (no response to record). For e-Stat the planner gives the
+    getStatsList discovery call; the getStatsData call for the table it finds is added here.
+    """
+    if source.kind == "curated_csv":
+        return []
+    requests = plan_requests(catalog, source)
+    if source.kind == "estat_api":
+        listing = snapshot_paths(ROOT, source.id, requests[0].url)
+        table_id = estat_table_id(source, listing.meta, listing.body)
+        url = estat_data_url(source, APP_ID_PLACEHOLDER, table_id)
+        requests.append(Request(source.id, url, f"getStatsData {table_id}", source.kind))
+    return requests
 
 
 def live_recording(meta: Path) -> str | None:
@@ -404,17 +891,18 @@ def main() -> None:
     check(series)
     values = {code: [round(t / 10, 1) for t in vs] for code, vs in series.items()}
     values["FXERM07"] = [FX[y][m] for y in YEARS for m in range(12)]
-    wb = worldbank_values(series)
+    check_wages()
+    samples = {"boj": values, "worldbank": worldbank_values(series), "oecd": oecd_values(series)}
     catalog = load_catalog()
     entries = {}
     for source in catalog.sources.values():
-        for req in plan_requests(catalog, source):
+        for req in requests_to_record(catalog, source):
             paths = snapshot_paths(ROOT, req.source_id, req.url)
             recorded = live_recording(paths.meta)
             if recorded:  # a real response recorded by the pipeline: keep it, label it real
                 entry = provenance(req, False, f"recorded live by `mieruka run --mode record` at {recorded}")
             else:
-                body, ctype, entry = snapshot_for(req, values, wb)
+                body, ctype, entry = snapshot_for(req, source, samples)
                 write_snapshot(ROOT, req.source_id, req.url, 200, ctype, body, RECORDED_AT)
             entries[paths.body.relative_to(ROOT).as_posix()] = entry
     header = "# Generated by snapshots/generate_samples.py: do not edit by hand; rerun the script.\n"
@@ -425,6 +913,9 @@ def main() -> None:
     for y in YEARS:
         b, n, t = (annual_sum(series, "N", items, y) / 10 for items in (BROAD, NARROW, ("907",)))
         print(f"{y}  {b:12,.1f}  {n:12,.1f}  {t:12,.1f}  {sum(FX[y]) / 12:7.2f}")
+    print("year  OECD JPN SI balance (US$ million, from BOJ 907 net)")
+    for y, v in zip(OECD_YEARS, samples["oecd"]["JPN"]["SI"], strict=True):
+        print(f"{y}  {v:12,.1f}")
 
 
 if __name__ == "__main__":

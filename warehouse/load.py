@@ -130,6 +130,13 @@ PAIR_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "load_id": pl.String(),
 }
+CODE_SCHEMA: dict[str, pl.DataType] = {
+    "codelist_id": pl.String(),
+    "code": pl.String(),
+    "name_en": pl.String(),
+    "source_id": pl.String(),
+    "load_id": pl.String(),
+}
 
 
 def frame(rows: list[dict], schema: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -152,6 +159,7 @@ class LoadBatch:
     figures: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FIGURE_SCHEMA))
     claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
     pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PAIR_SCHEMA))
+    codelists: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CODE_SCHEMA))
 
 
 @dataclass(frozen=True)
@@ -184,10 +192,13 @@ def load_batch(
     batch: LoadBatch,
     finished_at: datetime,
     before_commit: Callable[[], None] | None = None,
+    derive: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
 ) -> dict[str, SourceCounts]:
     """Write the batch and rebuild the marts in one transaction; return per-source change counts.
 
-    `before_commit` runs inside the open transaction (fault tests pause there to kill the process).
+    `derive` runs inside the transaction after the core tables are written and before the marts
+    (checks that need the freshly loaded data, e.g. FX conversions of article figures);
+    `before_commit` runs last inside the open transaction (fault tests pause there).
     """
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
@@ -202,6 +213,10 @@ def load_batch(
         run_sql(con, "insert_articles")
         con.unregister("stage_articles")
         _replace_article_rows(con, batch)
+        if batch.codelists.height:
+            con.register("stage_codes", batch.codelists)
+            run_sql(con, "replace_codes")
+            con.unregister("stage_codes")
         _insert(con, "raw.fetches", batch.fetches)
         _insert(con, "ops.quarantine", batch.quarantine)
         _insert(con, "raw.parsed_bodies", batch.parsed_bodies)
@@ -217,6 +232,8 @@ def load_batch(
                     "record_source_failure",
                     {"source_id": row["source_id"], "at": finished_at, "error": row["error"]},
                 )
+        if derive is not None:
+            derive(con)
         build_marts(con)
         if before_commit is not None:
             before_commit()
@@ -225,6 +242,26 @@ def load_batch(
         con.execute("ROLLBACK").fetchall()
         raise
     return counts
+
+
+def fx_to_jpy(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Yen per unit of each currency the warehouse holds a rate for (JPY itself is 1)."""
+    rates = {currency: float(rate) for currency, rate in run_sql(con, "fx_to_jpy") if currency and rate}
+    return {"JPY": 1.0, **rates}
+
+
+def article_texts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return [(a, t) for a, t in run_sql(con, "article_texts")]
+
+
+def figures_of(con: duckdb.DuckDBPyConnection, article_id: str) -> pl.DataFrame:
+    return con.sql(sql_text("figures_of"), params={"article_id": article_id}).pl()
+
+
+def replace_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
+    con.register("stage_pairs", pairs)
+    run_sql(con, "replace_pairs")
+    con.unregister("stage_pairs")
 
 
 def _replace_article_rows(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> None:

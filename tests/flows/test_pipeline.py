@@ -55,7 +55,9 @@ def test_replay_run_loads_both_statistical_sources(first_run) -> None:
     assert summary.status == "succeeded"
     counts = dict(query(data / "mieruka.duckdb", "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
     # 24 BOJ BP01 series + FXERM07, 144 months each; 4 World Bank indicators x 4 economies x 11 years
-    assert counts == {"boj": 25 * 144, "worldbank": 4 * 4 * 11, "published": PUBLISHED_ROWS}
+    # e-Stat: 2 measures x 5 age groups x 2 occupations x 5 years; OECD: 3 items x 4 economies x 11 years
+    assert counts == {"boj": 25 * 144, "worldbank": 4 * 4 * 11, "published": PUBLISHED_ROWS,
+                      "estat": 100, "oecd": 3 * 4 * 11}
     units = dict(
         query(data / "mieruka.duckdb", "SELECT indicator_id, any_value(unit) FROM core.observations GROUP BY ALL")
     )
@@ -99,7 +101,7 @@ def test_sample_flag_reaches_warehouse_rows_and_published_files(first_run) -> No
     data, _ = first_run
     path = data / "mieruka.duckdb"
     flags = dict(query(path, "SELECT source_id, bool_and(is_sample) FROM core.observations GROUP BY ALL"))
-    assert flags == {"boj": True, "worldbank": True, "published": False}
+    assert flags == {"boj": True, "worldbank": True, "published": False, "estat": True, "oecd": True}
     assert query(path, "SELECT bool_and(is_sample) FROM marts.digital_deficit_annual") == [(True,)]
     manifest = json.loads((data / "published" / "manifest.json").read_text())
     assert manifest["is_sample"] is True
@@ -135,12 +137,13 @@ def test_seed_article_is_stored_once_with_inferred_date(first_run) -> None:
 def test_every_body_is_archived_unchanged_by_sha256(first_run) -> None:
     data, _ = first_run
     fetches = table(data / "mieruka.duckdb", "raw.fetches")
-    assert fetches.height == 8  # 2 BOJ + 4 World Bank + 1 article + the curated file
+    # 2 BOJ + 4 World Bank + 1 article + the curated file + 2 e-Stat (list, data) + 2 OECD (structure, data)
+    assert fetches.height == 12
     for sha, size in fetches.select("sha256", "bytes").iter_rows():
         body = (data / "raw" / sha[:2] / sha).read_bytes()
         assert hashlib.sha256(body).hexdigest() == sha and len(body) == size
     snapshot_sources = set(fetches.filter(pl.col("from_snapshot"))["source_id"])
-    assert snapshot_sources == {"boj", "worldbank", "seed_article"}
+    assert snapshot_sources == {"boj", "worldbank", "seed_article", "estat", "oecd"}
 
 
 def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
@@ -155,7 +158,7 @@ def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
     assert [r[0] for r in runs] == [first.run_id, second.run_id] and {r[1] for r in runs} == {"succeeded"}
     skipped = query(tmp_path / "mieruka.duckdb",
                     f"SELECT sum(bodies_skipped) FROM ops.run_sources WHERE run_id = '{second.run_id}'")
-    assert skipped == [(8,)]
+    assert skipped == [(11,)]  # every parsed body; the e-Stat table list is read, not loaded
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -209,13 +212,13 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
     assert any(s == "worldbank" and "JSON" in r for s, r in quarantined.select("source_id", "reason").iter_rows())
     counts = dict(query(path, "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
     # the failed source loads nothing, the bad row is quarantined
-    assert counts == {"boj": 25 * 144 - 1, "published": PUBLISHED_ROWS}
+    assert counts == {"boj": 25 * 144 - 1, "published": PUBLISHED_ROWS, "estat": 100, "oecd": 132}
     for parsed, loaded, revised, unchanged, quarantined_rows in query(
         path, "SELECT rows_parsed, rows_loaded, rows_revised, rows_unchanged, rows_quarantined FROM ops.run_sources"
     ):
         assert parsed == loaded + revised + unchanged + quarantined_rows
     health = dict(query(path, "SELECT source_id, consecutive_failures FROM ops.source_health"))
-    assert health == {"boj": 0, "worldbank": 1, "seed_article": 0, "published": 0}
+    assert health == {"boj": 0, "worldbank": 1, "seed_article": 0, "published": 0, "estat": 0, "oecd": 0}
     assert query(path, "SELECT status FROM ops.runs") == [("partial",)]
 
 
@@ -269,3 +272,44 @@ def test_a_new_world_bank_indicator_needs_only_a_catalog_entry_and_a_snapshot(
     assert rows == [("JPN", "2024", 5.1e10, "USD")]
     assert query(tmp_path / "data" / "mieruka.duckdb",
                  "SELECT name_en FROM core.indicators WHERE indicator_id = 'wb_ip_receipts_usd'") != []
+
+
+def test_seed_figures_and_claims_are_stored_once_and_the_twd_pair_is_flagged(first_run) -> None:
+    data, _ = first_run
+    path = data / "mieruka.duckdb"
+    figures = table(path, "core.figures")
+    article = table(path, "core.articles").row(0, named=True)
+    assert figures.height == figures.select("start_offset").n_unique()  # no figure twice
+    assert figures.filter(pl.col("surface") == "550 億円").height == 4  # the body's four mentions, not eight
+    for surface, start, end in figures.select("surface", "start_offset", "end_offset").iter_rows():
+        assert article["text"][start:end] == surface
+    claims = table(path, "core.claims")
+    assert claims.height == figures.height
+    deficit = claims.join(figures, on=["article_id", "figure_index"]).filter(pl.col("surface") == "45兆円")
+    assert set(deficit["topic"]) == {"digital_deficit"} and "2035" in set(deficit["period"])
+    pairs = table(path, "core.figure_pairs")
+    assert pairs.height == 1
+    pair = pairs.row(0, named=True)
+    assert pair["consistent"] is False and pair["ratio"] < 0.15 and "TWD" in pair["reason"]
+
+
+def test_every_declared_source_loads_and_as_of_sees_only_what_was_published(first_run) -> None:
+    data, _ = first_run
+    path = data / "mieruka.duckdb"
+    sources = {r[0] for r in query(path, "SELECT DISTINCT source_id FROM core.observations")}
+    assert sources == {"boj", "worldbank", "estat", "oecd", "published"}
+    assert query(path, "SELECT count(*) FROM core.indicators WHERE unit IS NULL OR unit = ''") == [(0,)]
+    missing_credit = query(path, "SELECT DISTINCT source_id FROM core.indicators WHERE credit IS NULL OR credit = ''")
+    assert missing_credit == []
+    as_of = dict(query(path, "SELECT source_id, count(*) FROM core.observations_as_of(DATE '2025-06-30') GROUP BY ALL"))
+    published_before = query(path, "SELECT count(*) FROM core.observations WHERE source_id = 'published' "
+                                    "AND valid_from < DATE '2025-07-01'")[0][0]
+    assert as_of["published"] == published_before > 0
+    later = query(path, "SELECT count(*) FROM core.observations_as_of(DATE '2025-06-30') "
+                        "WHERE indicator_id = 'pub_digital_deficit_mic'")
+    assert later == [(0,)]  # the MIC white paper came out in July 2025
+    suppressed = query(path, "SELECT count(*) FROM core.observations WHERE source_id = 'estat' AND value IS NULL "
+                             "AND obs_status = '-'")
+    assert suppressed[0][0] >= 1
+    codes = dict(query(path, "SELECT code, name_en FROM core.codes WHERE source_id = 'oecd'"))
+    assert codes["SI"].startswith("Telecommunications")
