@@ -86,7 +86,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
 
 
 def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)build every mart from `warehouse/marts/*.sql`, in file-name order; return their names."""
+    """(Re)build every mart from `warehouse/marts/NN_name.sql`, in file-name order (a mart may read
+    the marts numbered before it); return the file names run."""
     names = []
     for path in sorted(MARTS_DIR.glob("*.sql")):
         run_script(con, path)
