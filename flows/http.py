@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -65,6 +66,27 @@ class HttpSettings:
     max_total_wait_s: float = 120.0  # cap for all waits of one request
     max_body_bytes: int = 64 * 1024 * 1024
     max_redirects: int = 5
+
+
+def settings_from_env(mode: Mode, snapshots_dir: Path, env: dict[str, str] | None = None) -> HttpSettings:
+    """HttpSettings with operator overrides: MIERUKA_HTTP_TIMEOUT_S, MIERUKA_HTTP_MAX_RETRIES,
+    MIERUKA_HTTP_BACKOFF_S, MIERUKA_HTTP_MAX_WAIT_S and MIERUKA_HTTP_MAX_BODY_BYTES."""
+    env = dict(os.environ) if env is None else env
+    fields = {
+        "timeout_s": ("MIERUKA_HTTP_TIMEOUT_S", float),
+        "max_retries": ("MIERUKA_HTTP_MAX_RETRIES", int),
+        "backoff_base_s": ("MIERUKA_HTTP_BACKOFF_S", float),
+        "max_total_wait_s": ("MIERUKA_HTTP_MAX_WAIT_S", float),
+        "max_body_bytes": ("MIERUKA_HTTP_MAX_BODY_BYTES", int),
+    }
+    overrides = {}
+    for name, (var, cast) in fields.items():
+        if env.get(var):
+            try:
+                overrides[name] = cast(env[var])
+            except ValueError as exc:
+                raise ValueError(f"{var}={env[var]!r} is not a valid {cast.__name__}") from exc
+    return HttpSettings(mode=mode, snapshots_dir=snapshots_dir, **overrides)
 
 
 @dataclass(frozen=True)

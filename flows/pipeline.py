@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 
 from catalog import Catalog, load_catalog
 from flows.dashboard import render_dashboard
-from flows.http import MODES, Fetcher, HttpSettings
+from flows.http import MODES, Fetcher, settings_from_env
 from flows.ingest import RunContext, SourceResult, ingest_source
 from flows.lock import warehouse_lock
 from flows.provenance import load_sample_flags
@@ -142,10 +142,37 @@ def _check_pairs(con, run_id: str) -> None:
     replace_pairs(con, _concat(frames, PAIR_SCHEMA))
 
 
+def source_states(work_path: Path, catalog: Catalog) -> dict[str, dict]:
+    """Per source: last success, failures, last error and whether its published data is stale
+    (the source failed last, or its last success is older than its catalog cadence)."""
+    con = db.connect(work_path)
+    try:
+        rows = db.run_sql(con, "source_health")
+    finally:
+        con.close()
+    now = _now()
+    states = {}
+    for source_id, last_success, _error_at, last_error, failures in rows:
+        source = catalog.sources.get(source_id)
+        cadence = source.cadence_hours if source else 0
+        too_old = bool(cadence) and (last_success is None or (now - last_success).total_seconds() > cadence * 3600)
+        states[source_id] = {
+            "last_success": last_success.isoformat(timespec="seconds") if last_success else None,
+            "consecutive_failures": failures,
+            "last_error": last_error,
+            "stale": bool(failures) or too_old,
+        }
+    return states
+
+
 @task(name="publish", cache_policy=NO_CACHE)
-def publish_task(work_path: Path, data_dir: Path, exported: dict, vintages: dict, credits: dict) -> dict:
+def publish_task(
+    work_path: Path, data_dir: Path, exported: dict, vintages: dict, credits: dict, sources: dict
+) -> dict:
     is_sample = any(info["is_sample"] for info in exported.values())
-    result = publish(work_path, data_dir, exported, is_sample, vintages, credits, pause_hook=pause_point)
+    result = publish(
+        work_path, data_dir, exported, is_sample, vintages, credits, sources=sources, pause_hook=pause_point
+    )
     render_dashboard(result.published_dir)
     return {"warehouse": str(result.warehouse), "published_dir": str(result.published_dir), "tables": result.tables}
 
@@ -203,7 +230,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
         con.close()
 
     _progress(f"[2/4] fetch + parse ({mode})")
-    settings = HttpSettings(mode=mode, snapshots_dir=snaps)  # type: ignore[arg-type]
+    settings = settings_from_env(mode, snaps)  # type: ignore[arg-type]
     intervals = {
         urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
     }
@@ -217,10 +244,11 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
     loaded = load_task(work_path, batch)
     summary = _finish(work_path, run_id, mode, data, results, loaded["counts"])
     _progress("[4/4] publish")
-    vintages = _vintages(results)
+    vintages = _vintages(work_path)
     credits = {sid: s.credit for sid, s in catalog.sources.items() if s.credit}
     try:
-        published = publish_task(work_path, data, loaded["exported"], vintages, credits)
+        states = source_states(work_path, catalog)
+        published = publish_task(work_path, data, loaded["exported"], vintages, credits, states)
     except Exception as exc:
         _mark_run(work_path, run_id, "failed", f"publish failed: {exc}")
         raise
@@ -270,12 +298,14 @@ def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
     return pl.concat([f.select([pl.col(c).cast(t) for c, t in schema.items()]) for f in frames])
 
 
-def _vintages(results: list[SourceResult]) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for r in results:
-        latest = max((f["fetched_at"] for f in r.fetches), default=None)
-        out[r.source_id] = latest.isoformat(timespec="seconds") if latest else None
-    return out
+def _vintages(work_path: Path) -> dict[str, str | None]:
+    """Latest data vintage per source, from the warehouse (so a failed source keeps its last one)."""
+    con = db.connect(work_path)
+    try:
+        rows = db.run_sql(con, "source_vintages")
+    finally:
+        con.close()
+    return {source: vintage.isoformat(timespec="seconds") if vintage else None for source, vintage in rows}
 
 
 def _mark_run(work_path: Path, run_id: str, status: str, error: str) -> None:

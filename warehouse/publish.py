@@ -82,6 +82,7 @@ def publish(
     is_sample: bool,
     vintages: dict[str, str | None],
     credits: dict[str, str],
+    sources: dict[str, dict] | None = None,
     pause_hook: Callable[[str], None] | None = None,
 ) -> PublishResult:
     """Swap in the analysts' copy and the Parquet files, then write the manifest (see module doc)."""
@@ -111,6 +112,7 @@ def publish(
         "warehouse": target.name,
         "tables": tables,
         "source_vintages": vintages,
+        "sources": sources or {},
         "credits": credits,
     }
     manifest_path = published_dir / "manifest.json"

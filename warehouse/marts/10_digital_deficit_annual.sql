@@ -48,6 +48,8 @@ component_year AS (
         sum(credit_jpy) AS credit_jpy,
         sum(debit_jpy) AS debit_jpy,
         sum(balance_jpy) AS balance_jpy,
+        sum(credit_jpy / jpy_per_usd) AS credit_usd,
+        sum(debit_jpy / jpy_per_usd) AS debit_usd,
         sum(balance_jpy / jpy_per_usd) AS balance_usd,
         count(*) FILTER (WHERE balance_jpy IS NOT NULL AND jpy_per_usd IS NOT NULL) AS full_months,
         bool_or(any_sample) AS is_sample
@@ -66,12 +68,13 @@ complete_years AS (
     HAVING min(c.full_months) = 12 AND count(*) = d.components
 ),
 rows AS (
-    SELECT c.year, c.definition, c.component, c.credit_jpy, c.debit_jpy, c.balance_jpy, c.balance_usd, c.is_sample
+    SELECT c.year, c.definition, c.component, c.credit_jpy, c.debit_jpy, c.balance_jpy,
+           c.credit_usd, c.debit_usd, c.balance_usd, c.is_sample
     FROM component_year AS c
     JOIN complete_years USING (year, definition)
     UNION ALL
-    SELECT c.year, c.definition, 'total', sum(c.credit_jpy), sum(c.debit_jpy), sum(c.balance_jpy), sum(c.balance_usd),
-           bool_or(c.is_sample)
+    SELECT c.year, c.definition, 'total', sum(c.credit_jpy), sum(c.debit_jpy), sum(c.balance_jpy),
+           sum(c.credit_usd), sum(c.debit_usd), sum(c.balance_usd), bool_or(c.is_sample)
     FROM component_year AS c
     JOIN complete_years USING (year, definition)
     GROUP BY ALL
@@ -85,6 +88,11 @@ SELECT
     balance_jpy,
     balance_usd,
     round(100.0 * (balance_jpy - lag(balance_jpy) OVER w) / abs(lag(balance_jpy) OVER w), 2) AS balance_yoy_pct,
+    credit_usd,
+    debit_usd,
+    100.0 * balance_jpy
+        / nullif(max(CASE WHEN component = 'total' THEN balance_jpy END) OVER (PARTITION BY year, definition), 0)
+        AS share_of_total_pct,
     is_sample
 FROM rows
 WINDOW w AS (PARTITION BY definition, component ORDER BY year)
@@ -99,4 +107,7 @@ COMMENT ON COLUMN marts.digital_deficit_annual.debit_jpy IS 'Payments abroad in 
 COMMENT ON COLUMN marts.digital_deficit_annual.balance_jpy IS 'Net balance in yen (BOJ net series; negative = deficit).';
 COMMENT ON COLUMN marts.digital_deficit_annual.balance_usd IS 'Net balance in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07), then summed.';
 COMMENT ON COLUMN marts.digital_deficit_annual.balance_yoy_pct IS 'Change of balance_jpy from the previous year, percent of the previous year''s absolute balance (negative = deficit grew).';
+COMMENT ON COLUMN marts.digital_deficit_annual.credit_usd IS 'Receipts from abroad in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07), then summed.';
+COMMENT ON COLUMN marts.digital_deficit_annual.debit_usd IS 'Payments abroad in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07), then summed.';
+COMMENT ON COLUMN marts.digital_deficit_annual.share_of_total_pct IS 'balance_jpy of the component in percent of the definition''s total balance_jpy for the same year (not rounded; 100 on the total row). Components add up to 100; a component in surplus while the total is in deficit has a negative share. NULL when the total is 0.';
 COMMENT ON COLUMN marts.digital_deficit_annual.is_sample IS 'TRUE when any input value is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';
