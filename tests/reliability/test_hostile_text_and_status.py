@@ -78,7 +78,7 @@ def test_status_exits_non_zero_for_a_source_older_than_its_cadence(tmp_path: Pat
 def test_status_shows_the_last_error_of_a_failing_source(tmp_path: Path, capsys) -> None:
     now = datetime.utcnow()
     _warehouse_with_health(tmp_path / "mieruka.duckdb", [
-        ("oecd", now - timedelta(hours=1), now, "oecd: GET https://sdmx.oecd.org/x failed: HTTP 503 after 5 attempts", 2),
+        ("oecd", now - timedelta(hours=1), now, "oecd: GET https://x failed: HTTP 503 after 5 attempts", 2),
     ])
     assert print_status(tmp_path) == 1
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("oecd"))
