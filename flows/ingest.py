@@ -36,6 +36,7 @@ from transforms.contracts import ParseResult
 from transforms.curated import parse_curated
 from transforms.errors import PayloadError
 from transforms.estat import DEFAULT_SERIES_KEYS, parse_estat, parse_estat_list
+from transforms.feeds import parse_feed
 from transforms.figures import detect_language, extract_figures
 from transforms.html_article import extract_article
 from transforms.observations import conform_observations
@@ -69,6 +70,7 @@ class RunContext:
     sample_flags: dict[str, bool]
     parsed: dict[tuple[str, str], int | None]  # (parser, sha256) -> next page recorded when parsed
     progress: Callable[[str], None] = print
+    article_shas: dict[str, str] = field(default_factory=dict)  # text sha256 -> first article_id
 
     @property
     def raw_dir(self) -> Path:
@@ -142,6 +144,9 @@ def _ingest_request(
         result.fetches.append(_fetch_row(ctx, response, sha, is_sample))
         if request.kind == "article_url":
             _ingest_article(ctx, source, response, sha, is_sample, result)
+            return
+        if request.kind == "article_feed":
+            _ingest_feed(ctx, source, response, result)
             return
         if request.kind == "sdmx_structure":
             _ingest_codelists(ctx, source, response, sha, result)
@@ -287,6 +292,23 @@ def _ingest_payload(
     return parsed.next_page
 
 
+def _ingest_feed(ctx: RunContext, source: Source, response: FetchedResponse, result: SourceResult) -> None:
+    """Read the feed, then fetch and ingest each linked article (at most `max_items`)."""
+    try:
+        entries = parse_feed(response.body, source.id)
+    except PayloadError as exc:
+        raise PayloadError(source.id, f"GET {response.url}: {exc.message}") from exc
+    limit = int(source.options.get("max_items", 50))
+    for url in entries.filter(pl.col("url").is_not_null())["url"].head(limit).to_list():
+        article = ctx.fetcher.get(source.id, url)
+        sha = land(ctx.raw_dir, article.body)
+        is_sample = _is_sample(ctx, source.id, url, article)
+        result.requests += 1
+        result.bytes += len(article.body)
+        result.fetches.append(_fetch_row(ctx, article, sha, is_sample))
+        _ingest_article(ctx, source, article, sha, is_sample, result)
+
+
 def _ingest_article(
     ctx: RunContext, source: Source, response: FetchedResponse, sha: str, is_sample: bool, result: SourceResult
 ) -> None:
@@ -305,8 +327,11 @@ def _ingest_article(
     published = datetime.fromisoformat(str(published_at)).date() if published_at else doc.published
     inferred = bool(known.get("published_at_inferred", source.options.get("published_at_inferred", False)))
     article_id = _short_hash(response.url)
+    text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    first_copy = ctx.article_shas.setdefault(text_sha, article_id)
     language = known.get("language") or source.options.get("language") or doc.language or detect_language(text)
-    figures = extract_figures(text, language)
+    # the same text from another URL is stored (linked by duplicate_of) but its figures count once
+    figures = extract_figures(text, language) if first_copy == article_id else extract_figures("", language)
     result.figures.append(
         figures.with_row_index("figure_index").select(
             pl.lit(article_id).alias("article_id"),
@@ -336,8 +361,9 @@ def _ingest_article(
             "published_at": published,
             "published_at_inferred": inferred,
             "text": text,
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "sha256": text_sha,
             "repeated_chars_removed": removed,
+            "duplicate_of": None if first_copy == article_id else first_copy,
             "raw_sha256": sha,
             "is_sample": is_sample,
             "load_id": ctx.run_id,

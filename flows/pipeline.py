@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 
 from catalog import Catalog, load_catalog
 from flows.dashboard import render_dashboard
+from flows.dictionary import write_dictionary
 from flows.http import MODES, Fetcher, settings_from_env
 from flows.ingest import RunContext, SourceResult, ingest_source
 from flows.lock import warehouse_lock
@@ -174,6 +175,7 @@ def publish_task(
         work_path, data_dir, exported, is_sample, vintages, credits, sources=sources, pause_hook=pause_point
     )
     render_dashboard(result.published_dir)
+    write_dictionary(result.warehouse, result.published_dir)
     return {"warehouse": str(result.warehouse), "published_dir": str(result.published_dir), "tables": result.tables}
 
 
@@ -226,6 +228,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
             (parser, sha): next_page
             for parser, sha, next_page in con.sql("SELECT parser, sha256, next_page FROM raw.parsed_bodies").fetchall()
         }
+        article_shas = dict(con.sql("SELECT sha256, min(article_id) FROM core.articles GROUP BY sha256").fetchall())
     finally:
         con.close()
 
@@ -235,7 +238,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
         urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
     }
     with Fetcher(settings, min_interval_s=intervals) as fetcher:
-        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress)
+        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, article_shas)
         futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
         results: list[SourceResult] = [f.result() for f in futures]
 

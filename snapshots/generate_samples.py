@@ -782,6 +782,32 @@ SEED_ORIGIN = (
     "known: the .invalid URL names the recorded copy only"
 )
 
+SEED_URL = "https://mieruka.invalid/seed/takaichi-ai-anime-fr.txt"
+FEED_ORIGIN = (
+    f"{GENERATOR}; SAMPLE: an RSS 2.0 feed written for this project (no real feed is recorded) that "
+    "lists the seed article, so replay ingests it through the same path as live news; no pubDate, "
+    "because the article states none (the catalog marks the inferred date)"
+)
+
+
+def news_feed_body(feed_url: str) -> bytes:
+    """A small RSS 2.0 feed whose only item is the seed article."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<rss version="2.0"><channel>\n'
+        "<title>mieruka recorded news</title>\n"
+        f"<link>{feed_url}</link>\n"
+        "<description>Recorded copy of the news the project started from</description>\n"
+        "<language>fr</language>\n"
+        "<item>\n"
+        "<title>Les ambitions économiques de Sanae Takaichi : investir 1 trillion de yens en 5 ans pour "
+        "développer l'IA, 55 milliards pour sauver l'anime face au déficit</title>\n"
+        f"<link>{SEED_URL}</link>\n"
+        f"<guid isPermaLink=\"true\">{SEED_URL}</guid>\n"
+        "</item>\n"
+        "</channel></rss>\n"
+    ).encode("utf-8")
+
 
 ESTAT_LIST_ORIGIN = (
     f"{GENERATOR}; SAMPLE: a getStatsList answer in the real e-Stat API v3 JSON shape (as "
@@ -857,6 +883,8 @@ def snapshot_for(req: Request, source: Source, samples: dict) -> tuple[bytes, st
         return oecd_data_body(source, samples["oecd"]), ctype, provenance(req, True, OECD_DATA_ORIGIN)
     if req.kind == "article_url":
         return SEED_COPY.read_bytes(), "text/plain; charset=utf-8", provenance(req, False, SEED_ORIGIN)
+    if req.kind == "article_feed":
+        return news_feed_body(req.url), "application/rss+xml; charset=utf-8", provenance(req, True, FEED_ORIGIN)
     raise SystemExit(f"generate_samples: no sample for request kind {req.kind!r} ({req.url})")
 
 
@@ -869,6 +897,9 @@ def requests_to_record(catalog: Catalog, source: Source) -> list[Request]:
     if source.kind == "curated_csv":
         return []
     requests = plan_requests(catalog, source)
+    if source.kind == "article_feed":
+        # the feed lists the seed article; the pipeline then fetches it from the feed's link
+        requests.append(Request(source.id, SEED_URL, "seed article", "article_url"))
     if source.kind == "estat_api":
         listing = snapshot_paths(ROOT, source.id, requests[0].url)
         table_id = estat_table_id(source, listing.meta, listing.body)

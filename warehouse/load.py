@@ -44,6 +44,7 @@ ARTICLE_SCHEMA: dict[str, pl.DataType] = {
     "text": pl.String(),
     "sha256": pl.String(),
     "repeated_chars_removed": pl.Int64(),
+    "duplicate_of": pl.String(),
     "raw_sha256": pl.String(),
     "is_sample": pl.Boolean(),
     "load_id": pl.String(),

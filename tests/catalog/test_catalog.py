@@ -15,7 +15,7 @@ from catalog.requests import BOJ_MAX_CODES, next_page_url, plan_requests
 
 def test_shipped_catalog_declares_the_sources_and_series_the_pipeline_needs() -> None:
     catalog = load_catalog()
-    assert {"boj", "worldbank", "seed_article"} <= set(catalog.sources)
+    assert {"boj", "worldbank", "news"} <= set(catalog.sources)
     codes = {i.series_code for i in catalog.indicators_of("boj")}
     for item in ("907", "9071", "9072", "9073", "9062", "9082", "9081", "9091"):
         assert {f"BPBP6JYNS{flow}{item}" for flow in "CDN"} <= codes

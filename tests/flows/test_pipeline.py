@@ -137,13 +137,13 @@ def test_seed_article_is_stored_once_with_inferred_date(first_run) -> None:
 def test_every_body_is_archived_unchanged_by_sha256(first_run) -> None:
     data, _ = first_run
     fetches = table(data / "mieruka.duckdb", "raw.fetches")
-    # 2 BOJ + 4 World Bank + 1 article + the curated file + 2 e-Stat (list, data) + 2 OECD (structure, data)
-    assert fetches.height == 12
+    # 2 BOJ + 4 World Bank + the news feed and its article + the curated file + 2 e-Stat + 2 OECD
+    assert fetches.height == 13
     for sha, size in fetches.select("sha256", "bytes").iter_rows():
         body = (data / "raw" / sha[:2] / sha).read_bytes()
         assert hashlib.sha256(body).hexdigest() == sha and len(body) == size
     snapshot_sources = set(fetches.filter(pl.col("from_snapshot"))["source_id"])
-    assert snapshot_sources == {"boj", "worldbank", "seed_article", "estat", "oecd"}
+    assert snapshot_sources == {"boj", "worldbank", "news", "estat", "oecd"}
 
 
 def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
@@ -218,7 +218,7 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
     ):
         assert parsed == loaded + revised + unchanged + quarantined_rows
     health = dict(query(path, "SELECT source_id, consecutive_failures FROM ops.source_health"))
-    assert health == {"boj": 0, "worldbank": 1, "seed_article": 0, "published": 0, "estat": 0, "oecd": 0}
+    assert health == {"boj": 0, "worldbank": 1, "news": 0, "published": 0, "estat": 0, "oecd": 0}
     assert query(path, "SELECT status FROM ops.runs") == [("partial",)]
 
 
