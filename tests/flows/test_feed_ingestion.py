@@ -46,6 +46,7 @@ def test_feed_articles_are_ingested_and_a_copy_at_another_url_is_linked(
     finally:
         con.close()
     (first_id, first_url, lang, first_dup), (second_id, second_url, _, second_dup) = articles
+    assert second_id != first_id
     assert first_url.endswith("/a/story") and second_url.endswith("/b/story-copy")
     assert lang == "en" and first_dup is None and second_dup == first_id
     assert [(a, s) for a, s, _ in figures] == [(first_id, "6.65 trillion yen"), (first_id, "1 trillion yen")]
