@@ -392,3 +392,15 @@ def test_inserted_figure_is_found_without_a_language(
     row = rows[len(before) + 1]
     assert (row["surface"], row["unit"]) == (figure, unit)
     assert row["value"] == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1" * 10_000_000, "1 " * 500_000, "1," * 1_000_000, "\x00\xff\ud7ff" * 100_000, "億" * 1_000_000],
+    ids=["10MB-digits", "spaced-digits", "comma-digits", "binary-garbage", "scale-chars"],
+)
+def test_pathological_input_returns_a_frame_without_hanging(text: str) -> None:
+    frame = extract_figures(text)
+    assert frame.columns == ["surface", "start", "end", "value", "unit", "qualifier", "ambiguous", "note"]
+    for surface, start, end in frame.select("surface", "start", "end").iter_rows():
+        assert text[start:end] == surface
