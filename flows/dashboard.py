@@ -75,7 +75,11 @@ table{border-collapse:collapse;font-size:.82rem;margin:.6rem 0;background:#fff}
 td,th{border:1px solid #ccc;padding:.25rem .45rem;vertical-align:top}
 th{background:#f0f0f0;text-align:left}
 td.num{text-align:right;white-space:nowrap}
-td.sentence{max-width:34rem;color:#444}
+table.claims{width:100%}
+table.claims td.about{min-width:12rem;max-width:17rem;overflow-wrap:anywhere}
+table.claims td.reason{width:34%;font-size:.78rem}
+tr.detail td{border-top:none;background:#fcfcf7;padding-bottom:.5rem}
+.sentence{color:#444;font-style:italic}
 .banner{background:#fff3cd;border:3px solid #e0a800;padding:.8rem 1.2rem;font-size:1.05rem}
 .badge{display:inline-block;border-radius:4px;padding:0 .45rem;font-size:.78rem;color:#fff;white-space:nowrap}
 .sample{background:#e0a800}
@@ -111,9 +115,8 @@ def _missing(value: object) -> bool:
 
 def fmt_yen(value: float | None) -> str:
     """Yen the way Japanese sources write them (兆円, 億円, 万円), so figures compare at a glance."""
-    if _missing(value):
+    if value is None or math.isnan(value):
         return "—"
-    assert value is not None
     size = abs(value)
     if size >= TRILLION:
         return f"{value / TRILLION:,.2f} 兆円"
@@ -125,9 +128,8 @@ def fmt_yen(value: float | None) -> str:
 
 
 def fmt_usd(value: float | None) -> str:
-    if _missing(value):
+    if value is None or math.isnan(value):
         return "—"
-    assert value is not None
     if abs(value) >= 1e9:
         return f"US$ {value / 1e9:,.2f} bn"
     return f"US$ {value / 1e6:,.1f} m"
@@ -138,7 +140,7 @@ def fmt_num(value: object, digits: int = 1, suffix: str = "") -> str:
         return "—"
     if isinstance(value, int | float):
         return f"{value:,.{digits}f}{suffix}"
-    return str(value)
+    return _e(value)
 
 
 def fmt_value(value: float | None, unit: str | None) -> str:
@@ -158,7 +160,7 @@ def fmt_value(value: float | None, unit: str | None) -> str:
 
 def fmt_relative(value: float | None) -> str:
     """relative_difference is a fraction (0.05 = 5 %): shown as a signed percent."""
-    return "—" if _missing(value) else f"{value:+.1%}"
+    return "—" if value is None or math.isnan(value) else f"{value:+.1%}"
 
 
 def _frame_is_sample(frame: pl.DataFrame | None) -> bool:
@@ -183,14 +185,21 @@ def _badge(text: str, css: str, colour: str | None = None) -> str:
     return f"<span class='badge {css}'{style}>{_e(text)}</span>"
 
 
-def _table(frame: pl.DataFrame, columns: list[tuple[str, str, Callable[[dict], str]]]) -> str:
-    """An HTML table; each column is (header, css class, row -> already-escaped cell HTML)."""
+def _table(
+    frame: pl.DataFrame,
+    columns: list[tuple[str, str, Callable[[dict], str]]],
+    detail: Callable[[dict], str] | None = None,
+    css: str = "",
+) -> str:
+    """An HTML table; each column is (header, css class, row -> already-escaped cell HTML). `detail`
+    adds a full-width second row under each row (for long text such as a quoted sentence)."""
     head = "".join(f"<th>{_e(header)}</th>" for header, _, _ in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td class='{css}'>{cell(row)}</td>" for _, css, cell in columns) + "</tr>"
-        for row in frame.iter_rows(named=True)
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = []
+    for row in frame.iter_rows(named=True):
+        rows.append("<tr>" + "".join(f"<td class='{c}'>{cell(row)}</td>" for _, c, cell in columns) + "</tr>")
+        if detail is not None:
+            rows.append(f"<tr class='detail'><td colspan='{len(columns)}'>{detail(row)}</td></tr>")
+    return f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
 def _layout(fig: go.Figure, height: int, title: str) -> go.Figure:
@@ -556,8 +565,18 @@ def ai_investment_html(frame: pl.DataFrame | None) -> str:
     return f"<h3>Public AI investment{_sample_badge(frame)}</h3>{table}"
 
 
-def claims_html(frame: pl.DataFrame | None) -> str:
-    """Every figure of the checked articles with its verdict badge and the sentence it came from."""
+def official_unit(row: dict, units: dict[str, str]) -> str | None:
+    """The unit official_value is in: yen for a pair checked within the article, else the unit of the
+    indicator compared with (it may differ from the claim's, e.g. TWD vs JPY), else the claim's."""
+    if row.get("verdict") == "inconsistent_within_article":
+        return "JPY"
+    return units.get(str(row.get("indicator_id")), row.get("unit"))
+
+
+def claims_html(frame: pl.DataFrame | None, units: dict[str, str] | None = None) -> str:
+    """Every figure of the checked articles with its verdict badge and the sentence it came from.
+    `units`: indicator_id -> unit (from marts.indicator_latest) to show official values in their unit."""
+    units = units or {}
     if frame is None:
         return _no_data("marts.claims_check was not published in this run.")
     if frame.is_empty():
@@ -586,15 +605,24 @@ def claims_html(frame: pl.DataFrame | None) -> str:
         ("figure as written", "", lambda r: f"<b>{_e(r.get('surface'))}</b>"),
         ("qualifier", "", lambda r: _e(r.get("qualifier"))),
         ("claimed", "num", lambda r: fmt_value(r.get("value"), r.get("unit"))),
-        ("about", "", lambda r: _e(r.get("indicator_id") or r.get("topic"))),
+        ("about", "about", lambda r: _e(r.get("indicator_id") or r.get("topic"))),
         ("period", "", lambda r: _e(r.get("period"))),
-        ("official", "num", lambda r: fmt_value(r.get("official_value"), r.get("unit"))),
+        ("official", "num", lambda r: fmt_value(r.get("official_value"), official_unit(r, units))),
         ("difference", "num", lambda r: fmt_relative(r.get("relative_difference"))),
         ("verdict", "", verdict),
-        ("reason", "", lambda r: _e(r.get("reason"))),
-        ("sentence", "sentence", lambda r: _e(r.get("sentence"))),
+        ("reason", "reason", lambda r: _e(r.get("reason"))),
     ]
-    return f"<p>{summary}</p>{_table(rows, columns)}"
+
+    def sentence(r: dict) -> str:
+        return f"<span class='sentence'>Sentence: « {_e(r.get('sentence') or '—')} »</span>"
+
+    return f"<p>{summary}</p>{_table(rows, columns, detail=sentence, css='claims')}"
+
+
+def indicator_units(latest: pl.DataFrame | None) -> dict[str, str]:
+    if latest is None or not {"indicator_id", "unit"} <= set(latest.columns):
+        return {}
+    return {i: u for i, u in latest.select("indicator_id", "unit").unique().iter_rows() if i and u}
 
 
 def freshness_html(manifest: dict, latest: pl.DataFrame | None) -> str:
@@ -754,7 +782,7 @@ def build_page(data: PageData, plotly_js: str) -> str:
             marts.get("claims_check"),
             "Every figure read from the checked articles, what it claims, the official value for the same "
             "indicator, period and definition, and the verdict. The sentence is quoted as the article wrote it.",
-            claims_html(marts.get("claims_check")),
+            claims_html(marts.get("claims_check"), indicator_units(marts.get("indicator_latest"))),
         ),
         _section(
             "freshness",
