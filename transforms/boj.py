@@ -25,11 +25,14 @@ import orjson
 import polars as pl
 
 from transforms.contracts import (
+    MAX_RAW_VALUE,
     OBSERVATION_SCHEMA,
     REJECTED_SCHEMA,
     ParseResult,
     empty_observations,
     empty_rejected,
+    raw_text,
+    shorten,
 )
 from transforms.errors import PayloadError
 
@@ -54,7 +57,6 @@ FREQUENCIES = frozenset(
 #: MESSAGEID of a successful call that matched no data: an empty page, not an error.
 NO_DATA_MESSAGE_ID = "M181030I"
 
-_MAX_RAW = 200  # raw_value is truncated to this many characters (contract)
 _MAX_IN_REASON = 50  # a non-number quoted inside a reason is cut shorter, to keep reasons readable
 _NUMBER_TYPES = frozenset({int, float, type(None)})
 
@@ -103,7 +105,7 @@ def _check_status(doc: dict[str, Any]) -> None:
     """The BOJ reports errors in the body (the HTTP status may still be 200), so check STATUS."""
     status = doc.get("STATUS")
     if status != 200:
-        message = _short(str(doc.get("MESSAGE")), 500)
+        message = shorten(str(doc.get("MESSAGE")), 500)
         raise PayloadError(SOURCE, f"BOJ API error {status} {doc.get('MESSAGEID')}: {message}")
 
 
@@ -128,7 +130,7 @@ def _read_series(index: int, entry: Any) -> _Series:
         raise PayloadError(SOURCE, f"{where} is {type(entry).__name__}, expected an object")
     code = entry.get("SERIES_CODE")
     if not isinstance(code, str) or not code:
-        raise PayloadError(SOURCE, f"{where}.SERIES_CODE is {_short(repr(code), 50)}, expected a code")
+        raise PayloadError(SOURCE, f"{where}.SERIES_CODE is {shorten(repr(code), 50)}, expected a code")
     values = entry.get("VALUES")
     if values is None:
         values = {"SURVEY_DATES": [], "VALUES": []}
@@ -236,7 +238,7 @@ def _int_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
         except (TypeError, OverflowError, ValueError):
             pass  # an int beyond Int64: fall through and report it as a bad date
     ints = [x if type(x) is int and -(2**63) <= x < 2**63 else None for x in items]
-    bad = [None if i is not None else _text(x) for x, i in zip(items, ints, strict=True)]
+    bad = [None if i is not None else raw_text(x) for x, i in zip(items, ints, strict=True)]
     return pl.Series(ints, dtype=pl.Int64), pl.Series(bad, dtype=pl.String)
 
 
@@ -248,7 +250,7 @@ def _float_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
     if set(map(type, items)) <= _NUMBER_TYPES:
         return pl.Series(items, dtype=pl.Float64, strict=True), _null_text(len(items))
     numbers = [x if type(x) in _NUMBER_TYPES else None for x in items]
-    bad = [None if type(x) in _NUMBER_TYPES else _text(x) for x in items]
+    bad = [None if type(x) in _NUMBER_TYPES else raw_text(x) for x in items]
     return pl.Series(numbers, dtype=pl.Float64), pl.Series(bad, dtype=pl.String)
 
 
@@ -346,7 +348,7 @@ def _rejected_columns() -> list[pl.Expr]:
         pl.col("series_code"),
         pl.format("RESULTSET[{}].{}[{}]", pl.col("s"), field, pl.col("pos")).alias("row_ref"),
         pl.col("reason"),
-        pl.when(about_date).then(_date_text()).otherwise(value_text).str.slice(0, _MAX_RAW).alias("raw_value"),
+        pl.when(about_date).then(_date_text()).otherwise(value_text).str.slice(0, MAX_RAW_VALUE).alias("raw_value"),
     ]
 
 
@@ -370,17 +372,11 @@ def _unmatched_positions(series: list[_Series]) -> pl.DataFrame:
 
 
 def _unmatched_row(code: str, ref: str, reason: str, raw: Any) -> dict[str, str]:
-    return {"series_code": code, "row_ref": ref, "reason": reason, "raw_value": _text(raw)}
+    return {"series_code": code, "row_ref": ref, "reason": reason, "raw_value": raw_text(raw)}
 
 
 # --- text helpers --------------------------------------------------------------------------------
 
 
-def _text(raw: Any) -> str:
-    """A decoded JSON item as text for raw_value: strings as they are, the rest (null too) as JSON."""
-    text = raw if isinstance(raw, str) else orjson.dumps(raw).decode()
-    return text[:_MAX_RAW]
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -8,7 +8,9 @@ contract in one place lets the load check every source the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import orjson
 import polars as pl
 
 #: What a parser emits, one row per (series_code, area, period).
@@ -38,6 +40,20 @@ class ParseResult:
     observations: pl.DataFrame
     rejected: pl.DataFrame
     next_page: int | None = None  # BOJ NEXTPOSITION / World Bank next page number; None = last page
+
+
+MAX_RAW_VALUE = 200  # characters of an offending value kept in ops.quarantine.raw_value
+
+
+def raw_text(raw: Any) -> str:
+    """A decoded JSON item as text for raw_value: strings as they are, the rest (null too) as JSON."""
+    text = raw if isinstance(raw, str) else orjson.dumps(raw).decode()
+    return text[:MAX_RAW_VALUE]
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut (for messages)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def empty_observations() -> pl.DataFrame:

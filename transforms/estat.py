@@ -49,11 +49,14 @@ import orjson
 import polars as pl
 
 from transforms.contracts import (
+    MAX_RAW_VALUE,
     OBSERVATION_SCHEMA,
     REJECTED_SCHEMA,
     ParseResult,
     empty_observations,
     empty_rejected,
+    raw_text,
+    shorten,
 )
 from transforms.errors import PayloadError
 
@@ -86,7 +89,6 @@ UNITS: dict[str, tuple[str, float]] = {
 #: (first month, last month) of a calendar quarter in a time code → quarter number.
 QUARTERS: dict[str, str] = {"0103": "1", "0406": "2", "0709": "3", "1012": "4"}
 
-_MAX_RAW = 200  # raw_value is truncated to this many characters (contract)
 _MAX_IN_REASON = 50  # a bad value quoted inside a reason is cut shorter
 _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _THOUSANDS = r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$"
@@ -177,9 +179,9 @@ def _status(root: dict[str, Any]) -> int:
     result = _object(root.get("RESULT"), "RESULT")
     status = _integer(result.get("STATUS"))
     if status is None:
-        raise PayloadError(SOURCE, f"RESULT.STATUS is {_short(_text(result.get('STATUS')), 50)}, expected a number")
+        raise PayloadError(SOURCE, f"RESULT.STATUS is {shorten(raw_text(result.get('STATUS')), 50)}, expected a number")
     if status not in (STATUS_OK, STATUS_NO_DATA):
-        message = _short(_text(result.get("ERROR_MSG")), 500)
+        message = shorten(raw_text(result.get("ERROR_MSG")), 500)
         raise PayloadError(SOURCE, f"e-Stat API error {status}: {message}")
     return status
 
@@ -196,7 +198,7 @@ def _next_key(result_inf: Any) -> int | None:
         return None
     key = _integer(raw)
     if key is None or key < 1:
-        raise PayloadError(SOURCE, f"RESULT_INF.NEXT_KEY is {_short(_text(raw), 50)}, expected a position")
+        raise PayloadError(SOURCE, f"RESULT_INF.NEXT_KEY is {shorten(raw_text(raw), 50)}, expected a position")
     return key
 
 
@@ -242,7 +244,7 @@ def _list_row(index: int, table: Any) -> tuple[Any, ...]:
     table = _object(table, where)
     stats_id = table.get("@id")
     if not isinstance(stats_id, str) or not stats_id:
-        raise PayloadError(SOURCE, f"{where}.@id is {_short(_text(stats_id), 50)}, expected a table id")
+        raise PayloadError(SOURCE, f"{where}.@id is {shorten(raw_text(stats_id), 50)}, expected a table id")
     title = table.get("TITLE")
     title = title.get("$") if isinstance(title, dict) else title
     survey = table.get("SURVEY_DATE")
@@ -274,8 +276,8 @@ def _rows_frame(rows: list[Any], keys: tuple[str, ...], class_units: dict[str, d
         "is_object": [d is not None for d in dicts],
         "has_area": [d is not None and "@area" in d for d in dicts],
         "value_text": [_value_text(v) for v in raw],
-        "value_bad": [None if _value_text(v) is not None else _text(v) for v in raw],
-        "row_text": [None if d is not None else _text(r) for r, d in zip(rows, dicts, strict=True)],
+        "value_bad": [None if _value_text(v) is not None else raw_text(v) for v in raw],
+        "row_text": [None if d is not None else raw_text(r) for r, d in zip(rows, dicts, strict=True)],
     }
     schema = {name: pl.String for name in columns} | {"row": pl.Int64, "is_object": pl.Boolean, "has_area": pl.Boolean}
     return pl.DataFrame(columns, schema=schema)
@@ -471,7 +473,7 @@ def _rejected_columns() -> list[pl.Expr]:
         pl.when(pl.col("series_code") != "").then(pl.col("series_code")).alias("series_code"),
         pl.format("VALUE[{}]", pl.col("row")).alias("row_ref"),
         pl.col("reason"),
-        raw.str.slice(0, _MAX_RAW).alias("raw_value"),
+        raw.str.slice(0, MAX_RAW_VALUE).alias("raw_value"),
     ]
 
 
@@ -502,11 +504,5 @@ def _kind(value: Any) -> str:
     return "missing" if value is None else type(value).__name__
 
 
-def _text(raw: Any) -> str:
-    """A decoded JSON item as text: strings as they are, the rest (null too) as JSON."""
-    text = raw if isinstance(raw, str) else orjson.dumps(raw).decode()
-    return text[:_MAX_RAW]
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

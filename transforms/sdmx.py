@@ -54,7 +54,7 @@ from typing import Any
 
 import polars as pl
 
-from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from transforms.contracts import MAX_RAW_VALUE, OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult, shorten
 from transforms.errors import PayloadError
 
 SOURCE = "sdmx"
@@ -105,7 +105,6 @@ _LABELLED_HEADER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:.*$", re.DOTALL)
 _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
 _UNIT_MULT = r"^[+-]?[0-9]{1,3}$"
-_MAX_RAW = 200
 _MAX_IN_REASON = 50
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -142,9 +141,9 @@ def parse_sdmx_codelist(body: bytes) -> pl.DataFrame:
         raise PayloadError(SOURCE, f"body is not well-formed XML: {exc}") from None
     if _local(root.tag) == "Error":
         message = " ".join(t.strip() for t in root.itertext() if t.strip())
-        raise PayloadError(SOURCE, f"SDMX error message: {_short(message, 500)}")
+        raise PayloadError(SOURCE, f"SDMX error message: {shorten(message, 500)}")
     if _local(root.tag) != "Structure":
-        raise PayloadError(SOURCE, f"root element is {_short(_local(root.tag), 50)}, expected Structure")
+        raise PayloadError(SOURCE, f"root element is {shorten(_local(root.tag), 50)}, expected Structure")
     rows: list[tuple[str, str, str | None]] = []
     for codelist in root.iter():
         if _local(codelist.tag) != "Codelist":
@@ -191,7 +190,7 @@ def _read(text: str, separator: str) -> tuple[list[str], pl.DataFrame]:
             quote_char='"',
         )
     except pl.exceptions.PolarsError as exc:
-        raise PayloadError(SOURCE, f"body is not readable CSV: {_short(str(exc), 300)}") from None
+        raise PayloadError(SOURCE, f"body is not readable CSV: {shorten(str(exc), 300)}") from None
     if frame.height == 0:
         raise PayloadError(SOURCE, "body has no header row")
     header = [cell or "" for cell in frame.row(0)]
@@ -218,7 +217,7 @@ def _require(ids: dict[str, int], wanted: tuple[str, ...], message: str) -> None
     missing = [name for name in wanted if name not in ids]
     if missing:
         found = ", ".join(ids) or "(none)"
-        raise PayloadError(SOURCE, f"{message}: {', '.join(missing)} (id columns found: {_short(found, 300)})")
+        raise PayloadError(SOURCE, f"{message}: {', '.join(missing)} (id columns found: {shorten(found, 300)})")
 
 
 def _series_dims(ids: dict[str, int], series_dims: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -393,7 +392,7 @@ def _rejected_columns() -> list[pl.Expr]:
         pl.col("series_code"),
         pl.format("row {}", pl.col("row") + 1).alias("row_ref"),
         pl.col("reason"),
-        raw.fill_null("").str.slice(0, _MAX_RAW).alias("raw_value"),
+        raw.fill_null("").str.slice(0, MAX_RAW_VALUE).alias("raw_value"),
     ]
 
 
@@ -422,5 +421,3 @@ def _english_name(code: ET.Element) -> str | None:
     return None
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -23,17 +23,19 @@ import orjson
 import polars as pl
 
 from transforms.contracts import (
+    MAX_RAW_VALUE,
     OBSERVATION_SCHEMA,
     REJECTED_SCHEMA,
     ParseResult,
     empty_observations,
     empty_rejected,
+    raw_text,
+    shorten,
 )
 from transforms.errors import PayloadError
 
 SOURCE = "worldbank"
 
-_MAX_RAW = 200  # raw_value is truncated to this many characters (contract)
 _MAX_IN_REASON = 50  # a bad value quoted inside a reason is cut shorter
 _NUMBER_TYPES = frozenset({int, float, type(None)})
 _YEAR = r"^[0-9]{4}$"
@@ -75,13 +77,13 @@ def _check_error_envelope(doc: list[Any]) -> None:
         return
     messages = head["message"] if isinstance(head["message"], list) else [head["message"]]
     text = "; ".join(_message_text(m) for m in messages) or "(no message)"
-    raise PayloadError(SOURCE, f"World Bank API error {_short(text, 500)}")
+    raise PayloadError(SOURCE, f"World Bank API error {shorten(text, 500)}")
 
 
 def _message_text(message: Any) -> str:
     """One ``{"id": "120", "key": "Invalid value", "value": "..."}`` entry as ``120 Invalid value: ...``."""
     if not isinstance(message, dict):
-        return _text(message)
+        return raw_text(message)
     return f"{message.get('id')} {message.get('key')}: {message.get('value')}"
 
 
@@ -99,7 +101,7 @@ def _next_page(paging: dict[str, Any]) -> int | None:
     """page + 1 while page < pages. Without readable page/pages paging would silently stop, so raise."""
     page, pages = _count(paging.get("page")), _count(paging.get("pages"))
     if page is None or pages is None:
-        raise PayloadError(SOURCE, f"paging has no usable page/pages: {_short(_text(paging), 200)}")
+        raise PayloadError(SOURCE, f"paging has no usable page/pages: {shorten(raw_text(paging), 200)}")
     return page + 1 if page < pages else None
 
 
@@ -146,11 +148,11 @@ def _rows_frame(rows: list[Any]) -> pl.DataFrame:
             "iso3": _strings(_field(dicts, "countryiso3code")),
             "country": _first_strings(_field(country, "value"), _field(country, "id")),
             "date": _strings(date),
-            "date_bad": [None if type(d) is str else _text(d) for d in date],
+            "date_bad": [None if type(d) is str else raw_text(d) for d in date],
             "number": [v if type(v) in _NUMBER_TYPES else None for v in value],
-            "value_bad": [None if type(v) in _NUMBER_TYPES else _text(v) for v in value],
+            "value_bad": [None if type(v) in _NUMBER_TYPES else raw_text(v) for v in value],
             "status": _strings(_field(dicts, "obs_status")),
-            "row_text": [None if d is not None else _text(r) for r, d in zip(rows, dicts, strict=True)],
+            "row_text": [None if d is not None else raw_text(r) for r, d in zip(rows, dicts, strict=True)],
         },
         schema={
             "row": pl.Int64,
@@ -294,18 +296,12 @@ def _rejected_columns() -> list[pl.Expr]:
         pl.col("series_code"),
         pl.format("[1][{}]", pl.col("row")).alias("row_ref"),
         pl.col("reason"),
-        raw.str.slice(0, _MAX_RAW).alias("raw_value"),
+        raw.str.slice(0, MAX_RAW_VALUE).alias("raw_value"),
     ]
 
 
 # --- text helpers --------------------------------------------------------------------------------
 
 
-def _text(raw: Any) -> str:
-    """A decoded JSON item as text: strings as they are, the rest (null too) as JSON."""
-    text = raw if isinstance(raw, str) else orjson.dumps(raw).decode()
-    return text[:_MAX_RAW]
 
 
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
