@@ -256,7 +256,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
         _mark_run(work_path, run_id, "failed", f"publish failed: {exc}")
         raise
     summary.tables = published["tables"]
-    _artifact(summary)
+    _artifact(summary, vintages, states)
     _revisions_artifact(work_path, run_id)
     if summary.failed_count:
         raise PipelineFailed(summary)
@@ -386,7 +386,7 @@ def _revisions_artifact(work_path: Path, run_id: str) -> None:
     )
 
 
-def _artifact(summary: RunSummary) -> None:
+def _artifact(summary: RunSummary, vintages: dict[str, str | None], states: dict[str, dict]) -> None:
     lines = [
         f"# mieruka run {summary.run_id} ({summary.mode}): {summary.status}",
         "",
@@ -400,4 +400,10 @@ def _artifact(summary: RunSummary) -> None:
         )
     lines += ["", "| published table | rows |", "|---|---|"]
     lines += [f"| {name} | {rows} |" for name, rows in summary.tables.items()]
+    lines += ["", "| source | latest data vintage | last success | stale |", "|---|---|---|---|"]
+    lines += [
+        f"| {source} | {vintages.get(source) or '-'} | {state.get('last_success') or '-'} | "
+        f"{'yes' if state.get('stale') else 'no'} |"
+        for source, state in sorted(states.items())
+    ]
     create_markdown_artifact(key="mieruka-run", markdown="\n".join(lines), description="mieruka run summary")

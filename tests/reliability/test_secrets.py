@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 from catalog.loader import CATALOG_DIR
 from tests.conftest import PROJECT_ROOT
 from tests.support.loopback import LoopbackServer, Reply
@@ -83,6 +85,13 @@ def test_the_app_id_is_used_but_never_stored_logged_or_published(
     assert _files_containing(tmp_path / "snaps", FAKE_KEY.encode()) == []
     recorded = list((tmp_path / "snaps" / "estat").glob("*.meta.json"))
     assert len(recorded) == 2 and all("appId=REDACTED" in p.read_text() for p in recorded)
+    # what the Prefect API received from the run: flow and task run logs, artifacts, parameters
+    for endpoint in ("logs/filter", "artifacts/filter", "flow_runs/filter", "task_runs/filter"):
+        answer = httpx.post(f"{prefect_api}/{endpoint}", json={}, timeout=30)
+        assert answer.status_code == 200, endpoint
+        assert FAKE_KEY not in answer.text, endpoint
+    logs = httpx.post(f"{prefect_api}/logs/filter", json={}, timeout=30).json()
+    assert logs, "the run sent logs to the Prefect API (so the check above inspected something)"
 
 
 def test_an_e_stat_error_names_the_request_without_the_key(
