@@ -10,11 +10,12 @@ from typing import Any
 import orjson
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values
 from transforms.boj import UNITS, parse_boj
-from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "boj"
@@ -63,10 +64,6 @@ def payload(*entries: dict[str, Any], next_position: Any = None) -> bytes:
     )
 
 
-def assert_contract(result: ParseResult) -> None:
-    """Both frames carry exactly the contract columns, in order, with the contract dtypes."""
-    assert list(result.observations.schema.items()) == list(OBSERVATION_SCHEMA.items())
-    assert list(result.rejected.schema.items()) == list(REJECTED_SCHEMA.items())
 
 
 def obs_by_period(result: ParseResult, code: str) -> dict[str, dict[str, Any]]:
@@ -431,20 +428,7 @@ def test_a_million_points_parse_in_seconds_not_minutes() -> None:
 
 # --- properties ----------------------------------------------------------------------------------
 
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12)
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20,
-)
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse_or_payload_error(body: bytes) -> ParseResult | None:

@@ -10,10 +10,11 @@ from typing import Any
 import orjson
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values
+from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 from transforms.estat import LIST_SCHEMA, MARKERS, UNITS, parse_estat, parse_estat_list
 
@@ -72,9 +73,6 @@ def stats_data(
     )
 
 
-def assert_contract(result: ParseResult) -> None:
-    assert list(result.observations.schema.items()) == list(OBSERVATION_SCHEMA.items())
-    assert list(result.rejected.schema.items()) == list(REJECTED_SCHEMA.items())
 
 
 def one(result: ParseResult) -> dict[str, Any]:
@@ -577,20 +575,7 @@ def test_stats_list_errors(doc: Any, fragment: str) -> None:
 
 # --- properties ----------------------------------------------------------------------------------
 
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12)
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20,
-)
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse_or_payload_error(body: bytes, **kwargs: Any) -> ParseResult | None:

@@ -10,10 +10,11 @@ from typing import Any
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract
+from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 from transforms.sdmx import CODELIST_SCHEMA, UNIT_MEASURES, parse_sdmx_codelist, parse_sdmx_csv
 
@@ -62,9 +63,6 @@ def parse_rows(*rows: list[str]) -> ParseResult:
     return parse_sdmx_csv(csv_body(list(rows)))
 
 
-def assert_contract(result: ParseResult) -> None:
-    assert list(result.observations.schema.items()) == list(OBSERVATION_SCHEMA.items())
-    assert list(result.rejected.schema.items()) == list(REJECTED_SCHEMA.items())
 
 
 def one(result: ParseResult) -> dict[str, Any]:
@@ -454,7 +452,6 @@ def test_bad_structure_messages_raise(body: bytes, fragment: str) -> None:
 
 # --- properties ----------------------------------------------------------------------------------
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse_or_payload_error(body: bytes, **kwargs: Any) -> ParseResult | None:

@@ -9,10 +9,11 @@ from typing import Any
 import orjson
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values
+from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 from transforms.worldbank import parse_worldbank
 
@@ -43,10 +44,6 @@ def page(rows: Any, *, page_no: Any = 1, pages: Any = 1, lastupdated: Any = "202
     return orjson.dumps([meta, rows])
 
 
-def assert_contract(result: ParseResult) -> None:
-    """Both frames carry exactly the contract columns, in order, with the contract dtypes."""
-    assert list(result.observations.schema.items()) == list(OBSERVATION_SCHEMA.items())
-    assert list(result.rejected.schema.items()) == list(REJECTED_SCHEMA.items())
 
 
 # --- recorded responses --------------------------------------------------------------------------
@@ -274,20 +271,7 @@ def test_error_envelope_with_several_messages_names_them_all() -> None:
 
 # --- properties ----------------------------------------------------------------------------------
 
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**63), max_value=2**64 - 1)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12)
-)
-json_values = st.recursive(
-    json_scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20,
-)
 
-PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse_or_payload_error(body: bytes) -> ParseResult | None:
