@@ -138,7 +138,10 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, PipelineFailed):
         _print_summary(outcome.summary)
-        print(f"\nFAILED: {outcome}", file=sys.stderr)
+        failed = [s for s in outcome.summary.sources if s["status"] == "failed"]
+        print(f"\nFAILED: {len(failed)} source(s); the others loaded and published:", file=sys.stderr)
+        for source in failed:
+            print(f"  {source['error']}", file=sys.stderr)
         return EXIT_FAILED_SOURCES
     if isinstance(outcome, WarehouseLocked):
         print(f"refused: {outcome}", file=sys.stderr)

@@ -52,7 +52,9 @@ def test_failed_source_exits_non_zero_with_one_line_per_failure(
     result = mieruka("run", "--data-dir", str(tmp_path / "d"), "--snapshots", str(snapshot_copy),
                      "--source", "worldbank", "--source", "boj", api=prefect_api)
     assert result.returncode == 1
-    assert "FAILED" in result.stderr and "worldbank" in result.stderr
+    assert "FAILED: 1 source(s)" in result.stderr
+    failure_lines = [line for line in result.stderr.splitlines() if line.startswith("  worldbank: GET ")]
+    assert len(failure_lines) == 1 and "not UTF-8 JSON" in failure_lines[0]
     assert "boj" in result.stdout and "succeeded" in result.stdout
     status = mieruka("status", "--data-dir", str(tmp_path / "d"))
     assert status.returncode == 1 and "FAILING" in status.stdout
