@@ -296,9 +296,12 @@ def _assess(points: pl.DataFrame, series: pl.DataFrame) -> pl.DataFrame:
 
     Only cheap boolean work runs over every point; reasons are worded later, for the few bad ones.
     """
+    joined = points.join(series, on="s", how="left", maintain_order="left")
+    # periods depend only on (frequency, date): derive them once per distinct pair, not per point
+    periods = joined.select("frequency", "date").unique().with_columns(period=_period())
     return (
-        points.join(series, on="s", how="left", maintain_order="left")
-        .with_columns(period=_period(), value=pl.col("number") * pl.col("factor"))
+        joined.join(periods, on=["frequency", "date"], how="left", maintain_order="left", nulls_equal=True)
+        .with_columns(value=pl.col("number") * pl.col("factor"))
         .with_columns(
             ok=pl.col("series_reason").is_null()
             & pl.col("period").is_not_null()
