@@ -299,16 +299,23 @@ def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> 
     )
 
 
+CURRENT_COLUMNS = ["indicator_id", "area", "period", "value", "unit", "obs_status", "is_sample", "valid_from"]
+
+
 def _merge_observations(
     con: duckdb.DuckDBPyConnection, stage: pl.DataFrame, run_id: str
 ) -> dict[str, SourceCounts]:
     """Insert new keys and revised values, close the rows they revise; unchanged rows write nothing."""
     stage = stage.select([pl.col(c).cast(t) for c, t in STAGE_OBSERVATION_SCHEMA.items()])
-    con.register("stage_obs", stage)
-    try:
-        current = con.sql(sql_text("current_observations")).pl()
-    finally:
-        con.unregister("stage_obs")
+    sources = stage["source_id"].unique().to_list()
+    if run_sql(con, "sources_with_current_rows", {"sources": sources}):
+        con.register("stage_obs", stage)
+        try:
+            current = con.sql(sql_text("current_observations")).pl()
+        finally:
+            con.unregister("stage_obs")
+    else:  # a first load of these sources: nothing to compare with, skip reading 0 rows the slow way
+        current = pl.DataFrame(schema={c: stage.schema[c] for c in CURRENT_COLUMNS})
     classified = classify_changes(stage, current)
     revised = classified.filter(pl.col("is_changed")).select(
         "source_id", "indicator_id", "area", "period", "value", "previous_value",
