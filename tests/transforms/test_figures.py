@@ -404,3 +404,11 @@ def test_pathological_input_returns_a_frame_without_hanging(text: str) -> None:
     assert frame.columns == ["surface", "start", "end", "value", "unit", "qualifier", "ambiguous", "note"]
     for surface, start, end in frame.select("surface", "start", "end").iter_rows():
         assert text[start:end] == surface
+
+
+def test_chinese_equivalence_words_mark_the_figure_approx() -> None:
+    frame = extract_figures("日本数字贸易逆差达到6.65万亿日元，约合430亿美元。", "zh")
+    assert frame.select("surface", "value", "unit", "qualifier").rows() == [
+        ("6.65万亿日元", 6.65e12, "JPY", "exact"),
+        ("430亿美元", 4.3e10, "USD", "approx"),
+    ]
