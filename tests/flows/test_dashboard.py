@@ -93,9 +93,23 @@ def _install_chromium() -> str:
     return found
 
 
+def _ensure_japanese_font() -> None:
+    """Japanese labels in the screenshot need a CJK font (3.5 MB package). Best effort: the checks
+    do not depend on glyphs, only a person reading the screenshot does."""
+    listed = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True, check=False)
+    if listed.stdout.strip():
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["sh", "-c", "apt-get install -y fonts-ipafont-gothic || (apt-get update && "
+                    "apt-get install -y fonts-ipafont-gothic)"], capture_output=True, text=True, timeout=900,
+                   env=env, check=False)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    return shutil.which("chromium") or _install_chromium()
+    found = shutil.which("chromium") or _install_chromium()
+    _ensure_japanese_font()
+    return found
 
 
 @dataclass(frozen=True)
