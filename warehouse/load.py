@@ -6,6 +6,7 @@ Frames are registered with DuckDB (Arrow, zero-copy) and moved with set-based SQ
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -177,8 +178,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
     try:
         # table names come from this module's constants, never from data
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM stage_frame").fetchall()
-    finally:
-        con.unregister("stage_frame")
+    except duckdb.Error:
+        # in an aborted transaction DuckDB 2.x refuses even unregister: keep the original error
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("stage_frame")
+        raise
+    con.unregister("stage_frame")
 
 
 def already_parsed(con: duckdb.DuckDBPyConnection, parser: str, shas: list[str]) -> set[str]:
@@ -312,8 +317,11 @@ def _merge_observations(
         con.register("stage_obs", stage)
         try:
             current = con.sql(sql_text("current_observations")).pl()
-        finally:
-            con.unregister("stage_obs")
+        except duckdb.Error:
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("stage_obs")
+            raise
+        con.unregister("stage_obs")
     else:  # a first load of these sources: nothing to compare with, skip reading 0 rows the slow way
         current = pl.DataFrame(schema={c: stage.schema[c] for c in CURRENT_COLUMNS})
     classified = classify_changes(stage, current)
