@@ -56,7 +56,7 @@ PARSERS: dict[str, tuple[str, Callable[[bytes, Source], ParseResult]]] = {
     ),
 }
 CODELIST_PARSER = "sdmx_codelist@1"
-ARTICLE_PARSER = "article_text@1"
+ARTICLE_PARSER = "article@1"
 MAX_PAGES = 500
 
 

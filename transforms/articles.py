@@ -1,4 +1,4 @@
-"""Article text: decoding, the repeated-body check, and the row stored in `core.articles`.
+"""Article text: decoding and the repeated-body check (pages are read by `transforms.html_article`).
 
 Pages often repeat their own body (the seed article prints it twice around a disclaimer); the
 repetition is detected on whole lines and kept once, with the number of characters removed.
@@ -6,20 +6,9 @@ repetition is detected on whole lines and kept once, with the number of characte
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 from transforms.errors import PayloadError
 
 MIN_REPEATED_LINES = 3  # fewer repeated lines than this are ordinary (headings, bylines)
-
-
-@dataclass(frozen=True)
-class ArticleText:
-    text: str
-    title: str | None
-    repeated_chars_removed: int
-    sha256: str
 
 
 def decode_text(body: bytes, content_type: str | None, source_id: str = "article") -> str:
@@ -54,16 +43,3 @@ def drop_repeated_body(text: str) -> tuple[str, int]:
             kept = "".join(lines[:j] + lines[j + length :])
             return kept, len(text) - len(kept)
     return text, 0
-
-
-def article_text(body: bytes, content_type: str | None, source_id: str = "article") -> ArticleText:
-    """The text to store for a page body: decoded, repetition removed, title = first non-empty line."""
-    decoded = decode_text(body, content_type, source_id).replace("\r\n", "\n")
-    text, removed = drop_repeated_body(decoded)
-    title = next((line.strip() for line in text.splitlines() if line.strip()), None)
-    return ArticleText(
-        text=text,
-        title=title,
-        repeated_chars_removed=removed,
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )

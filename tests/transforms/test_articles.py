@@ -8,21 +8,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.articles import article_text, decode_text, drop_repeated_body
+from transforms.articles import decode_text, drop_repeated_body
 from transforms.errors import PayloadError
+from transforms.html_article import extract_article
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed" / "takaichi-ai-anime-fr.txt"
 
 
 def test_seed_article_body_is_kept_once() -> None:
     raw = SEED.read_bytes().decode("utf-8")
-    article = article_text(SEED.read_bytes(), "text/plain; charset=utf-8")
+    doc = extract_article(SEED.read_bytes(), "text/plain; charset=utf-8")
+    text, removed = drop_repeated_body(doc.text)
     assert raw.count("Le Premier ministre japonais") == 2
-    assert article.text.count("Le Premier ministre japonais") == 1
-    assert article.text.count("Que ce soit l’investissement de 1兆円") == 1
-    assert "Voir l'original" in article.text  # the lines between the copies stay
-    assert article.repeated_chars_removed == len(raw) - len(article.text) > 8000
-    assert article.title.startswith("Les ambitions économiques de Sanae Takaichi")
+    assert text.count("Le Premier ministre japonais") == 1
+    assert text.count("Que ce soit l’investissement de 1兆円") == 1
+    assert "Voir l'original" in text  # the lines between the copies stay
+    assert removed == len(doc.text) - len(text) > 8000
+    assert doc.title.startswith("Les ambitions économiques de Sanae Takaichi") and doc.language == "fr"
 
 
 def test_text_without_repetition_is_unchanged() -> None:
