@@ -64,6 +64,10 @@ class Indicator:
     series_code: str
     series_db: str | None
     areas: tuple[str, ...]
+    topic: str | None = None  # curated figures only
+    publisher: str | None = None  # curated figures only: "MOF via Jiji"
+    source_url: str | None = None  # curated figures only
+    only_source_is_article: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,10 @@ class Catalog:
                     "series_code": i.series_code,
                     "licence": str(src.options.get("licence", "")),
                     "credit": src.credit,
+                    "topic": i.topic,
+                    "publisher": i.publisher,
+                    "source_url": i.source_url,
+                    "only_source_is_article": i.only_source_is_article,
                 }
             )
         return pl.DataFrame(rows)
@@ -210,6 +218,15 @@ def _curated_indicators(directory: Path, source: Source, seen_ids: set[str]) -> 
     if missing:
         raise CatalogError(f"{where}: missing columns {', '.join(missing)}")
     topics = (_read_yaml(path.parent / "topics.yaml").get("topics") or {})
+    bad_flags = rows.filter(~pl.col("only_source_is_article").is_in(["true", "false"]))
+    if bad_flags.height:
+        raise CatalogError(f"{where}: only_source_is_article must be true or false "
+                           f"(indicator '{bad_flags['indicator_id'][0]}')")
+    only_article = dict(
+        rows.group_by("indicator_id")
+        .agg((pl.col("only_source_is_article") == "true").any())
+        .iter_rows()
+    )
     out = []
     for row in rows.unique(subset="indicator_id", keep="first", maintain_order=True).iter_rows(named=True):
         ind_where = f"{where}: indicator '{row['indicator_id']}'"
@@ -235,6 +252,10 @@ def _curated_indicators(directory: Path, source: Source, seen_ids: set[str]) -> 
                 series_code=row["indicator_id"],
                 series_db=None,
                 areas=(row["area"],),
+                topic=row["topic"],
+                publisher=label,
+                source_url=row["source_url"],
+                only_source_is_article=only_article.get(row["indicator_id"], False),
             )
         )
     return out

@@ -1,29 +1,23 @@
 -- marts.content_exports_vs_target: overseas sales of Japanese content against the government's targets.
 -- Actuals are the curated topic content_overseas_sales, targets the topic content_overseas_sales_target
--- (catalog/curated/published_figures.csv, loaded as source 'published'). The warehouse keeps no topic
--- column: the loader names each curated indicator '<topic name_en> — <publisher> via <reporter>'
--- (catalog/loader.py, names from catalog/curated/topics.yaml), so the topic is read from that name.
+-- (catalog/curated/published_figures.csv, loaded as source 'published'; core.indicators.topic).
 -- When two publishers give the same year, one figure is kept: an exact one before a qualified one,
 -- then the latest published, then the smallest indicator_id.
 CREATE OR REPLACE TABLE marts.content_exports_vs_target AS
-WITH topics(topic, topic_name_en) AS (
-    VALUES ('content_overseas_sales', 'Japanese content, overseas sales'),
-           ('content_overseas_sales_target', 'Japanese content, overseas sales target')
-),
-curated AS (
+WITH curated AS (
     SELECT
-        t.topic,
+        i.topic,
         o.indicator_id,
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS year,
         o.value,
         o.obs_status,
         o.valid_from,
         o.is_sample,
-        regexp_extract(i.name_en, ' — (.*)$', 1) AS source
+        i.publisher AS source
     FROM core.observations AS o
     JOIN core.indicators AS i USING (indicator_id)
-    JOIN topics AS t ON split_part(i.name_en, ' — ', 1) = t.topic_name_en
     WHERE o.valid_to IS NULL AND o.source_id = 'published' AND o.area = 'JPN' AND o.value IS NOT NULL
+        AND i.topic IN ('content_overseas_sales', 'content_overseas_sales_target')
 ),
 ranked AS (
     SELECT

@@ -1,8 +1,7 @@
 -- marts.support_budgets: public money for content and AI as published, in yen and US dollars.
 -- Rows are the curated topics content_overseas_support_budget, content_overseas_support_budget_previous,
 -- content_support_budget and ai_investment_budget (catalog/curated/published_figures.csv, source
--- 'published'). The topic is read from the indicator's name: the loader names each curated indicator
--- '<topic name_en> — <publisher> via <reporter>' (catalog/loader.py, catalog/curated/topics.yaml).
+-- 'published'; core.indicators.topic).
 -- Yen to dollars: the BOJ FXERM07 mean of the figure's year when all 12 months are in, else of the latest
 -- complete year, else the curated pub_fx_jpy_per_usd_boj (its figure of that year, else its latest).
 CREATE OR REPLACE TABLE marts.support_budgets AS
@@ -22,11 +21,12 @@ budgets AS (
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS year,
         o.value AS amount_jpy,
         coalesce(o.obs_status, 'exact') AS qualifier,
-        regexp_extract(i.name_en, ' — (.*)$', 1) AS source,
+        i.publisher AS source,
+        i.only_source_is_article,
         o.is_sample
     FROM core.observations AS o
     JOIN core.indicators AS i USING (indicator_id)
-    JOIN topics AS t ON split_part(i.name_en, ' — ', 1) = t.program_name_en
+    JOIN topics AS t ON i.topic = t.program
     WHERE o.valid_to IS NULL AND o.source_id = 'published' AND o.value IS NOT NULL AND o.unit = 'JPY'
 ),
 fx_annual AS (
@@ -89,7 +89,7 @@ SELECT
         WHEN program <> 'ai_investment_budget'
             THEN rank() OVER (PARTITION BY program = 'ai_investment_budget' ORDER BY amount_jpy DESC)
     END AS rank_jpy,
-    ends_with(indicator_id, '_seed') AS only_source_is_article,
+    only_source_is_article,
     source,
     is_sample OR fx_is_sample AS is_sample
 FROM converted
@@ -108,6 +108,6 @@ COMMENT ON COLUMN marts.support_budgets.jpy_per_usd IS 'Yen per US dollar used: 
 COMMENT ON COLUMN marts.support_budgets.fx_basis IS 'Which rate was used: boj_year (BOJ mean of the amount''s own year; a fiscal year uses the calendar year it starts in), boj_latest_complete_year (the amount''s year is not complete in BOJ FXERM07), curated_year or curated_latest (no complete BOJ year: curated pub_fx_jpy_per_usd_boj of the same year, else its latest).';
 COMMENT ON COLUMN marts.support_budgets.amount_usd IS 'amount_jpy / jpy_per_usd, in US dollars.';
 COMMENT ON COLUMN marts.support_budgets.rank_jpy IS 'Rank by amount_jpy among the content-support rows (every program except ai_investment_budget), largest = 1, ties share a rank; NULL on ai_investment_budget rows. Rows of different years are ranked together.';
-COMMENT ON COLUMN marts.support_budgets.only_source_is_article IS 'TRUE when the only source of the amount is a news article (never check that article against it). The CSV column only_source_is_article is not loaded into the warehouse; its TRUE rows are exactly the curated indicators whose id ends in _seed (the seed article), which is the rule used here.';
+COMMENT ON COLUMN marts.support_budgets.only_source_is_article IS 'TRUE when the only source of the amount is a news article (never check that article against it). From core.indicators.only_source_is_article (the curated file''s column).';
 COMMENT ON COLUMN marts.support_budgets.source IS 'Who published the amount and who reported it (publisher via reporter), from the curated catalog.';
 COMMENT ON COLUMN marts.support_budgets.is_sample IS 'TRUE when the amount or the exchange rate used is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';

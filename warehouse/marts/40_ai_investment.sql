@@ -18,13 +18,14 @@ plans AS (
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS announced_year,
         o.value AS announced_total_jpy,
         coalesce(o.obs_status, 'exact') AS qualifier,
-        regexp_extract(i.name_en, ' — (.*)$', 1) AS source,
+        i.publisher AS source,
+        i.only_source_is_article,
         regexp_extract(lower(i.definition), 'over ([a-z0-9]+) years?', 1) AS span_text,
         o.is_sample
     FROM core.observations AS o
     JOIN core.indicators AS i USING (indicator_id)
     WHERE o.valid_to IS NULL AND o.source_id = 'published' AND o.value IS NOT NULL AND o.unit = 'JPY'
-        AND split_part(i.name_en, ' — ', 1) = 'Public AI investment (announced)'
+        AND i.topic = 'ai_investment_budget'
 ),
 spans AS (
     SELECT p.*, coalesce(TRY_CAST(p.span_text AS INTEGER), w.n) AS span_years
@@ -91,7 +92,7 @@ SELECT
     END AS basis,
     p.qualifier,
     p.source,
-    ends_with(p.indicator_id, '_seed') AS only_source_is_article,
+    p.only_source_is_article,
     p.is_sample OR coalesce(f.is_sample, FALSE) AS is_sample
 FROM path AS p
 LEFT JOIN fx AS f ON TRUE
@@ -113,5 +114,5 @@ COMMENT ON COLUMN marts.ai_investment.span_years IS 'Number of years the total i
 COMMENT ON COLUMN marts.ai_investment.basis IS 'How the yearly amount was obtained, in words.';
 COMMENT ON COLUMN marts.ai_investment.qualifier IS 'exact, approx, at_least, at_most, target or estimate, as the announcement was worded.';
 COMMENT ON COLUMN marts.ai_investment.source IS 'Who announced it and who reported it (publisher via reporter), from the curated catalog.';
-COMMENT ON COLUMN marts.ai_investment.only_source_is_article IS 'TRUE when the only source of the announcement is a news article (never check that article against it). The CSV column only_source_is_article is not loaded into the warehouse; its TRUE rows are exactly the curated indicators whose id ends in _seed, which is the rule used here.';
+COMMENT ON COLUMN marts.ai_investment.only_source_is_article IS 'TRUE when the only source of the announcement is a news article (never check that article against it). From core.indicators.only_source_is_article (the curated file''s column).';
 COMMENT ON COLUMN marts.ai_investment.is_sample IS 'TRUE when the announcement or the exchange rate used is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';

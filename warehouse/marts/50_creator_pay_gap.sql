@@ -46,7 +46,8 @@ animator AS (
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS year,
         o.value AS animator_annual_pay_jpy,
         o.indicator_id AS animator_indicator_id,
-        regexp_extract(i.name_en, ' — (.*)$', 1) AS animator_source,
+        i.publisher AS animator_source,
+        i.only_source_is_article AS animator_only_source_is_article,
         s.age_note,
         o.is_sample
     FROM animator_series AS s
@@ -91,7 +92,7 @@ SELECT
         CASE WHEN m.national_year IS NOT NULL AND arts.annual_pay_jpy IS NULL
              THEN 'e-Stat gives no arts-occupation pay for this age group and year' END
     ), '') AS note,
-    CASE WHEN a.animator_annual_pay_jpy IS NOT NULL THEN ends_with(a.animator_indicator_id, '_seed') END
+    CASE WHEN a.animator_annual_pay_jpy IS NOT NULL THEN a.animator_only_source_is_article END
         AS only_source_is_article,
     coalesce(nat.is_sample, FALSE) OR coalesce(arts.is_sample, FALSE) OR coalesce(a.is_sample, FALSE) AS is_sample
 FROM matched AS m
@@ -113,5 +114,5 @@ COMMENT ON COLUMN marts.creator_pay_gap.animator_source IS 'Who published the an
 COMMENT ON COLUMN marts.creator_pay_gap.gap_jpy IS 'animator_annual_pay_jpy - national_annual_pay_jpy, in yen (negative = animators earn less).';
 COMMENT ON COLUMN marts.creator_pay_gap.gap_pct IS 'gap_jpy in percent of national_annual_pay_jpy (not rounded).';
 COMMENT ON COLUMN marts.creator_pay_gap.note IS 'Caveats of the comparison: age bands that do not match (the animator 25-30 figure against e-Stat 25-29), an earlier e-Stat year used, arts pay missing; NULL when none.';
-COMMENT ON COLUMN marts.creator_pay_gap.only_source_is_article IS 'For the animator figure: TRUE when its only source is a news article (the curated ids ending in _seed, which are exactly the CSV rows with only_source_is_article = true); NULL when the row has no animator figure.';
+COMMENT ON COLUMN marts.creator_pay_gap.only_source_is_article IS 'For the animator figure: TRUE when its only source is a news article (core.indicators.only_source_is_article); NULL when the row has no animator figure.';
 COMMENT ON COLUMN marts.creator_pay_gap.is_sample IS 'TRUE when any input (e-Stat pay or the animator figure) is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';

@@ -18,7 +18,7 @@ WITH published AS (
         o.value AS published_jpy,
         CAST(o.valid_from AS DATE) AS published_at,
         o.is_sample,
-        coalesce(nullif(regexp_extract(i.name_en, ' — (.*)$', 1), ''), i.name_en) AS publisher_label,
+        coalesce(i.publisher, i.name_en) AS publisher_label,
         coalesce(nullif(regexp_extract(i.definition, 'Definition used: (.*)\.$', 1), ''), i.definition)
             AS definition_stated
     FROM core.observations AS o

@@ -16,9 +16,9 @@
 --     same_definition FALSE marks a series that is about the topic but measures something else than
 --     what the claim names (verdict definition_differs, with the note as reason).
 --
--- Circular sources: a curated indicator whose id ends in _seed was curated from a news article and
+-- Circular sources: a curated indicator with only_source_is_article was curated from a news article and
 -- that article is its only source (catalog/curated/published_figures.csv, only_source_is_article).
--- The source URL is not in the warehouse, so the suffix is the rule: such a series is never compared
+-- (core.indicators.only_source_is_article): such a series is never compared
 -- with. It is "this article" when its figure is dated the article's publication date (curated rows
 -- from an article carry the article's date as published_at). A claim whose value matches such a
 -- figure (same area and period, within the claim's tolerance) is that figure, and is unverifiable
@@ -286,13 +286,13 @@ candidates AS (
         s.definition_note,
         s.series_id,
         i.source_id,
-        -- curated names end in ' — <publisher> via <reporter>'; catalog series are named by their code
-        coalesce(nullif(regexp_extract(i.name_en, ' — (.*)$', 1), ''), i.series_code) AS publisher_label,
+        -- curated figures name their publisher; catalog series are named by their code
+        coalesce(i.publisher, i.series_code) AS publisher_label,
         i.definition,
         coalesce(nullif(regexp_extract(i.definition, 'Definition used: (.*)\.$', 1), ''), i.name_en)
             AS short_definition,
         i.unit AS series_unit,
-        ends_with(s.series_id, '_seed') AS only_article_source,
+        coalesce(i.only_source_is_article, FALSE) AS only_article_source,
         v.area,
         v.period,
         v.value,
@@ -548,16 +548,16 @@ claim_checks AS (
                     'no topic or indicator resolved for this figure: nothing to compare with'
                 WHEN circular_series IS NOT NULL AND circular_same_date THEN
                     'only source is this article (circular): the figure is ' || circular_series
-                    || ', curated from this article (id ending in _seed), never compared with'
+                    || ', curated from this article (only_source_is_article), never compared with'
                 WHEN circular_series IS NOT NULL THEN
                     'only source is a news article (circular): the figure is ' || circular_series
-                    || ', curated from an article (id ending in _seed), never compared with'
+                    || ', curated from an article (only_source_is_article), never compared with'
                 WHEN circular_only_series IS NOT NULL AND circular_only_same_date THEN
                     'only source is this article (circular): the only published figures for ' || topic || ' ('
-                    || circular_only_series || ') were curated from this article (id ending in _seed)'
+                    || circular_only_series || ') were curated from this article (only_source_is_article)'
                 WHEN circular_only_series IS NOT NULL THEN
                     'only source is a news article (circular): the only published figures for ' || topic || ' ('
-                    || circular_only_series || ') were curated from an article (id ending in _seed)'
+                    || circular_only_series || ') were curated from an article (only_source_is_article)'
                 WHEN series_kind = 'projection' THEN
                     'projection: ' || claim_words || '; published projections for ' || series_period || ': '
                     || projection_listed || '; the claim is '
