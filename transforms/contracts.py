@@ -56,6 +56,25 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def split_first_wins(
+    assessed: pl.DataFrame, observation: list[pl.Expr], rejected: list[pl.Expr]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Split rows checked by a parser into (observations, rejected rows), both in contract schema.
+
+    `assessed` has a `fault` column (NULL when the row is fine), a `reason` column for faulty rows
+    and a `row` position; of fine rows repeating a (series_code, area, period), the first wins and
+    the others are rejected as duplicates. `observation` and `rejected` select the output columns.
+    """
+    good = assessed.filter(pl.col("fault").is_null()).with_columns(
+        first=pl.struct("series_code", "area", "period").is_first_distinct()
+    )
+    duplicates = good.filter(~pl.col("first")).with_columns(reason=pl.lit("duplicate"), fault=pl.lit("duplicate"))
+    bad = assessed.filter(pl.col("fault").is_not_null())
+    rejected_rows = pl.concat([bad, duplicates], how="diagonal_relaxed").sort("row").select(rejected)
+    observations = good.filter(pl.col("first")).select(observation)
+    return observations.cast(OBSERVATION_SCHEMA), rejected_rows.cast(REJECTED_SCHEMA)
+
+
 def empty_observations() -> pl.DataFrame:
     return pl.DataFrame(schema=OBSERVATION_SCHEMA)
 

@@ -50,13 +50,12 @@ import polars as pl
 
 from transforms.contracts import (
     MAX_RAW_VALUE,
-    OBSERVATION_SCHEMA,
-    REJECTED_SCHEMA,
     ParseResult,
     empty_observations,
     empty_rejected,
     raw_text,
     shorten,
+    split_first_wins,
 )
 from transforms.errors import PayloadError
 
@@ -437,10 +436,7 @@ def _area_text() -> pl.Expr:
 
 def _split(assessed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Good rows become observations; the first of a repeated (series_code, area, period) wins."""
-    good = assessed.filter(pl.col("fault").is_null()).with_columns(
-        first=pl.struct("series_code", "area", "period").is_first_distinct()
-    )
-    observations = good.filter(pl.col("first")).select(
+    observation = [
         pl.col("series_code"),
         pl.col("area"),
         pl.col("period"),
@@ -448,11 +444,8 @@ def _split(assessed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("unit"),
         pl.col("marker").alias("obs_status"),
         pl.col("source_updated"),
-    )
-    duplicates = good.filter(~pl.col("first")).with_columns(reason=pl.lit("duplicate"), fault=pl.lit("duplicate"))
-    bad = assessed.filter(pl.col("fault").is_not_null())
-    rejected = pl.concat([bad, duplicates], how="diagonal_relaxed").sort("row").select(_rejected_columns())
-    return observations.cast(OBSERVATION_SCHEMA), rejected.cast(REJECTED_SCHEMA)
+    ]
+    return split_first_wins(assessed, observation, _rejected_columns())
 
 
 def _rejected_columns() -> list[pl.Expr]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from transforms.errors import PayloadError
 
 #: Settings of the "any input gives rows or one typed error" properties.
 PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -29,3 +33,16 @@ def assert_contract(result: ParseResult) -> None:
     """Both frames carry exactly the contract columns, in order, with the contract dtypes."""
     assert list(result.observations.schema.items()) == list(OBSERVATION_SCHEMA.items())
     assert list(result.rejected.schema.items()) == list(REJECTED_SCHEMA.items())
+
+
+def result_or_none(parse: Callable[..., ParseResult], body: bytes, **kwargs: Any) -> ParseResult | None:
+    """The parser's result, checked against the contract, or None when it raised PayloadError.
+
+    Any other exception propagates: that is what the "rows or one typed error" properties catch.
+    """
+    try:
+        result = parse(body, **kwargs)
+    except PayloadError:
+        return None
+    assert_contract(result)
+    return result

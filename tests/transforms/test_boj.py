@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values, result_or_none
 from transforms.boj import UNITS, parse_boj
 from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
@@ -431,14 +432,7 @@ def test_a_million_points_parse_in_seconds_not_minutes() -> None:
 
 
 
-def parse_or_payload_error(body: bytes) -> ParseResult | None:
-    """Return the result (checked against the contract) or None if PayloadError was raised."""
-    try:
-        result = parse_boj(body)
-    except PayloadError:
-        return None
-    assert_contract(result)
-    return result
+parse_or_payload_error = functools.partial(result_or_none, parse_boj)
 
 
 @PROPERTY_SETTINGS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values, result_or_none
 from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 from transforms.estat import LIST_SCHEMA, MARKERS, UNITS, parse_estat, parse_estat_list
@@ -578,13 +579,7 @@ def test_stats_list_errors(doc: Any, fragment: str) -> None:
 
 
 
-def parse_or_payload_error(body: bytes, **kwargs: Any) -> ParseResult | None:
-    try:
-        result = parse_estat(body, **kwargs)
-    except PayloadError:
-        return None
-    assert_contract(result)
-    return result
+parse_or_payload_error = functools.partial(result_or_none, parse_estat)
 
 
 @PROPERTY_SETTINGS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.contracts import PROPERTY_SETTINGS, assert_contract
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, result_or_none
 from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 from transforms.sdmx import CODELIST_SCHEMA, UNIT_MEASURES, parse_sdmx_codelist, parse_sdmx_csv
@@ -454,13 +455,7 @@ def test_bad_structure_messages_raise(body: bytes, fragment: str) -> None:
 
 
 
-def parse_or_payload_error(body: bytes, **kwargs: Any) -> ParseResult | None:
-    try:
-        result = parse_sdmx_csv(body, **kwargs)
-    except PayloadError:
-        return None
-    assert_contract(result)
-    return result
+parse_or_payload_error = functools.partial(result_or_none, parse_sdmx_csv)
 
 
 @PROPERTY_SETTINGS

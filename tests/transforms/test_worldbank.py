@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values
-from transforms.contracts import ParseResult
+from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values, result_or_none
 from transforms.errors import PayloadError
 from transforms.worldbank import parse_worldbank
 
@@ -274,14 +274,7 @@ def test_error_envelope_with_several_messages_names_them_all() -> None:
 
 
 
-def parse_or_payload_error(body: bytes) -> ParseResult | None:
-    """Return the result (checked against the contract) or None if PayloadError was raised."""
-    try:
-        result = parse_worldbank(body)
-    except PayloadError:
-        return None
-    assert_contract(result)
-    return result
+parse_or_payload_error = functools.partial(result_or_none, parse_worldbank)
 
 
 @PROPERTY_SETTINGS
