@@ -15,9 +15,6 @@ import polars as pl
 import yaml
 
 CATALOG_DIR = Path(__file__).resolve().parent
-KNOWN_KINDS = frozenset(
-    {"boj_api", "worldbank_v2", "estat_api", "sdmx_csv", "article_url", "article_feed", "curated_csv"}
-)
 CURATED_REQUIRED = (
     "indicator_id", "topic", "area", "period", "value", "unit", "qualifier", "definition", "publisher",
     "reported_by", "source_url", "published_at", "published_at_precision", "only_source_is_article",
@@ -153,10 +150,9 @@ def load_catalog(directory: Path | None = None) -> Catalog:
         if not isinstance(entry, dict):
             raise CatalogError(f"{where}: expected a mapping")
         _require(entry, ("name", "kind"), where)
-        if entry["kind"] not in KNOWN_KINDS:
-            raise CatalogError(f"{where}: unknown kind '{entry['kind']}' (known: {', '.join(sorted(KNOWN_KINDS))})")
         opts = {k: v for k, v in entry.items() if k not in ("name", "kind")}
         sources[sid] = Source(id=sid, name=entry["name"], kind=entry["kind"], options=opts)
+        _check_source(sources[sid], where)
 
     ind_doc = _read_yaml(directory / "indicators.yaml")
     indicators: list[Indicator] = []
@@ -192,9 +188,21 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             )
         )
     for source in sources.values():
-        if source.kind == "curated_csv":
+        if source.options.get("path"):  # a source that is a file of the catalog declares its own indicators
             indicators.extend(_curated_indicators(directory, source, seen_ids))
     return Catalog(sources=sources, indicators=tuple(indicators), directory=directory)
+
+
+def _check_source(source: Source, where: str) -> None:
+    """The entry's kind has an adapter, and the adapter finds the options it needs."""
+    from transforms.adapters import adapter_for, kinds  # the registry imports every parser: load it on use
+
+    if source.kind not in kinds():
+        raise CatalogError(f"{where}: unknown kind '{source.kind}' (known: {', '.join(sorted(kinds()))})")
+    try:
+        adapter_for(source.kind).check(source)
+    except ValueError as exc:
+        raise CatalogError(f"{where}: {exc}") from exc
 
 
 def curated_path(directory: Path, source: Source) -> Path:

@@ -24,18 +24,15 @@ from catalog import Catalog, load_catalog
 from flows.dashboard import render_dashboard
 from flows.dictionary import write_dictionary
 from flows.http import MODES, Fetcher, settings_from_env
-from flows.ingest import RunContext, SourceResult, ingest_source
+from flows.ingest import RunContext, SourceResult, ingest_source, parsed_body
 from flows.lock import warehouse_lock
 from flows.provenance import load_sample_flags
-from transforms.claims import check_equivalent_pairs
+from transforms.claims import PAIR_SCHEMA, check_equivalent_pairs
 from warehouse import db
 from warehouse.load import (
     ARTICLE_SCHEMA,
-    CLAIM_SCHEMA,
     CODE_SCHEMA,
     FETCH_SCHEMA,
-    FIGURE_SCHEMA,
-    PAIR_SCHEMA,
     PARSED_BODY_SCHEMA,
     QUARANTINE_SCHEMA,
     RUN_SOURCE_SCHEMA,
@@ -101,8 +98,8 @@ def _progress(message: str) -> None:
 def ingest_task(ctx: RunContext, catalog: Catalog, source_id: str) -> SourceResult:
     """Fetch every request of one source, land the bodies, parse and conform them."""
     result = ingest_source(ctx, catalog, catalog.sources[source_id])
-    rows = sum(f.height for f in result.observations) + len(result.articles)
-    figures = sum(f.height for f in result.figures)
+    rows = result.rows("observations") + result.rows("articles")
+    figures = result.rows("figures")
     state = "ok" if result.status == "succeeded" else "FAILED"
     _progress(
         f"  [fetch+parse] {source_id}: {state}; {result.requests} request(s), {result.bytes / 1024:.0f} KiB, "
@@ -140,7 +137,7 @@ def _check_pairs(con, run_id: str) -> None:
         )
         for article_id, text in article_texts(con)
     ]
-    replace_pairs(con, _concat(frames, PAIR_SCHEMA))
+    replace_pairs(con, _concat(frames, {**PAIR_SCHEMA, "article_id": pl.String(), "load_id": pl.String()}))
 
 
 def source_states(work_path: Path, catalog: Catalog) -> dict[str, dict]:
@@ -225,10 +222,10 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
             _progress(f"  applied migrations {applied}")
         db.run_sql(con, "start_run", {"run_id": run_id, "started_at": _now(), "mode": mode, "sources": wanted})
         parsed = {
-            (parser, sha): next_page
-            for parser, sha, next_page in con.sql("SELECT parser, sha256, next_page FROM raw.parsed_bodies").fetchall()
+            (parser, sha): parsed_body(next_page, follow)
+            for parser, sha, next_page, follow in db.run_sql(con, "parsed_bodies")
         }
-        article_shas = dict(con.sql("SELECT sha256, min(article_id) FROM core.articles GROUP BY sha256").fetchall())
+        last_body = {(source, url): sha for source, url, sha in db.run_sql(con, "last_bodies")}
     finally:
         con.close()
 
@@ -238,7 +235,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
         urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
     }
     with Fetcher(settings, min_interval_s=intervals) as fetcher:
-        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, article_shas)
+        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, last_body)
         futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
         results: list[SourceResult] = [f.result() for f in futures]
 
@@ -264,8 +261,7 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
 
 
 def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBatch:
-    obs = [f for r in results for f in r.observations]
-    quarantine = [f for r in results for f in r.quarantine]
+    """Everything the sources staged, as one batch for the load (one transaction)."""
     run_sources = [
         {
             "run_id": run_id,
@@ -280,25 +276,45 @@ def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBa
         }
         for r in results
     ]
+
+    def staged(table: str, schema: dict | None = None) -> pl.DataFrame:
+        return _concat([f for r in results for f in r.frames(table)], schema)
+
     return LoadBatch(
         run_id=run_id,
-        observations=pl.concat(obs, how="vertical") if obs else pl.DataFrame(schema=STAGE_OBSERVATION_SCHEMA),
-        articles=frame([a for r in results for a in r.articles], ARTICLE_SCHEMA),
-        fetches=frame([f for r in results for f in r.fetches], FETCH_SCHEMA),
-        quarantine=pl.concat(quarantine, how="vertical") if quarantine else pl.DataFrame(schema=QUARANTINE_SCHEMA),
-        parsed_bodies=frame([p for r in results for p in r.parsed_bodies], PARSED_BODY_SCHEMA),
+        observations=staged("observations", STAGE_OBSERVATION_SCHEMA),
+        articles=_first_copies(staged("articles", ARTICLE_SCHEMA)),
+        fetches=staged("fetches", FETCH_SCHEMA),
+        quarantine=staged("quarantine", QUARANTINE_SCHEMA),
+        parsed_bodies=staged("parsed_bodies", PARSED_BODY_SCHEMA),
         run_sources=frame(run_sources, RUN_SOURCE_SCHEMA),
         indicators=catalog.indicators_frame(),
-        figures=_concat([f for r in results for f in r.figures], FIGURE_SCHEMA),
-        claims=_concat([f for r in results for f in r.claims], CLAIM_SCHEMA),
-        codelists=_concat([f for r in results for f in r.codelists], CODE_SCHEMA),
+        figures=staged("figures"),
+        claims=staged("claims"),
+        codelists=staged("codelists", CODE_SCHEMA),
     )
 
 
-def _concat(frames: list[pl.DataFrame], schema: dict) -> pl.DataFrame:
+def _first_copies(articles: pl.DataFrame) -> pl.DataFrame:
+    """Link an article whose text another URL of this run already gave to that first copy."""
+    first = pl.col("article_id").first().over("sha256", order_by="first_seen")
+    return articles.with_columns(
+        pl.when(first != pl.col("article_id")).then(first).otherwise(pl.col("duplicate_of")).alias("duplicate_of")
+    )
+
+
+def _concat(frames: list[pl.DataFrame], schema: dict | None) -> pl.DataFrame:
+    """The frames as one; with a `schema`, exactly its columns and types (also when there are none).
+
+    Without one (rows of core.figures, core.claims), columns are unioned and the warehouse table's
+    own types apply on insert.
+    """
+    if schema is None:
+        return pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
     if not frames:
         return pl.DataFrame(schema=schema)
-    return pl.concat([f.select([pl.col(c).cast(t) for c, t in schema.items()]) for f in frames])
+    return pl.concat([f.select([pl.col(c).cast(t) if c in f.columns else pl.lit(None, t).alias(c)
+                                for c, t in schema.items()]) for f in frames])
 
 
 def _vintages(work_path: Path) -> dict[str, str | None]:

@@ -4,7 +4,7 @@
 the lexicons in ``catalog/lexicons/claims.yaml`` (data, not code: keywords per topic and language,
 area names, period expressions, equivalence and comparison words). The rules, in order:
 
-* **Topic**: the closest keyword of a topic whose unit kind fits the figure (money or percent), looked
+* **Topic**: the closest keyword of a topic whose unit class fits the figure (money or percent), looked
   for in the figure's clause (between commas), then its sentence, then ±`window_chars` inside its
   paragraph; a keyword after the figure that follows a comparison word ("292,8 万円, en dessous du
   salaire médian") is about the compared quantity and does not count. With no keyword, a figure takes
@@ -106,7 +106,7 @@ class LexiconError(ValueError):
 @dataclass(frozen=True)
 class _Topic:
     id: str
-    unit_kind: str  # money | percent | any
+    unit_class: str  # money | percent | any
     indicator_id: str | None
     keywords: _Keywords
     weak_keywords: _Keywords
@@ -116,7 +116,7 @@ class _Topic:
 @dataclass(frozen=True)
 class _PeriodPattern:
     id: str
-    kind: str  # period | target_period
+    period_type: str  # period | target_period
     fiscal: bool
     year_offset: int
     regex: re.Pattern[str]
@@ -205,9 +205,9 @@ def _compile_lexicon(raw: dict[str, Any], source: str) -> Lexicon:
         where = f"{source}: topics.{topic_id}"
         if not isinstance(entry, dict):
             raise LexiconError(f"{where}: expected a mapping")
-        kind = entry.get("unit_kind", "any")
-        if kind not in ("money", "percent", "any"):
-            raise LexiconError(f"{where}: unit_kind must be money, percent or any, not {kind!r}")
+        unit_class = entry.get("unit_class", "any")
+        if unit_class not in ("money", "percent", "any"):
+            raise LexiconError(f"{where}: unit_class must be money, percent or any, not {unit_class!r}")
         variant_of = tuple(entry.get("foreign_area_variant_of") or ())
         for base in variant_of:
             foreign[base] = topic_id
@@ -216,7 +216,7 @@ def _compile_lexicon(raw: dict[str, Any], source: str) -> Lexicon:
         topics.append(
             _Topic(
                 topic_id,
-                kind,
+                unit_class,
                 entry.get("indicator_id"),
                 _alternation(words, where),
                 _alternation(weak, where),
@@ -246,13 +246,13 @@ def _compile_lexicon(raw: dict[str, Any], source: str) -> Lexicon:
             raise LexiconError(f"{where}: bad pattern: {exc}") from exc
         if not ({"year", "era_year"} & set(regex.groupindex)):
             raise LexiconError(f"{where}: the pattern needs a group named year or era_year")
-        kind = entry.get("kind", "period")
-        if kind not in ("period", "target_period"):
-            raise LexiconError(f"{where}: kind must be period or target_period")
+        period_type = entry.get("period_type", "period")
+        if period_type not in ("period", "target_period"):
+            raise LexiconError(f"{where}: period_type must be period or target_period")
         periods.append(
             _PeriodPattern(
                 str(entry.get("id", i)),
-                kind,
+                period_type,
                 bool(entry.get("fiscal", False)),
                 int(entry.get("year_offset", 0)),
                 regex,
@@ -304,7 +304,7 @@ class _Fig:
     surface: str
 
 
-def _unit_kind(unit: str | None) -> str | None:
+def _unit_class(unit: str | None) -> str | None:
     if unit in _PERCENT_UNITS:
         return "percent"
     if isinstance(unit, str) and _ISO_CODE_RE.fullmatch(unit):
@@ -369,7 +369,7 @@ class _Hit:
     start: int
     end: int
     label: str  # topic id, area code or period ("2035", "FY2024")
-    kind: str = ""  # period kind for period hits; "weak" for a weak topic keyword
+    role: str = ""  # period_type for period hits; "weak" for a weak topic keyword
     surface: str = ""
 
 
@@ -460,7 +460,7 @@ def _equivalent_pairs(norm: str, figs: list[_Fig], lexicon: Lexicon) -> list[tup
     """Consecutive money figures in different currencies, the second given as the first's equivalent."""
     pairs = []
     for a, b in pairwise(figs):
-        if _unit_kind(a.unit) != "money" or _unit_kind(b.unit) != "money" or a.unit == b.unit:
+        if _unit_class(a.unit) != "money" or _unit_class(b.unit) != "money" or a.unit == b.unit:
             continue
         if _is_equivalence_gap(norm[a.end : b.start], norm[b.end : b.end + 8], lexicon):
             pairs.append((a, b))
@@ -595,9 +595,9 @@ def _scan(
     """Keyword, area, period and comparison matches near the figures, and area mentions of the article."""
     lowered = masked.lower()  # only to skip keyword sets absent from the text
     topics = [
-        _Hit(m.start(), m.end(), t.id, kind, m.group())
+        _Hit(m.start(), m.end(), t.id, role, m.group())
         for t in lexicon.topics
-        for keywords, kind in ((t.keywords, ""), (t.weak_keywords, "weak"))
+        for keywords, role in ((t.keywords, ""), (t.weak_keywords, "weak"))
         for m in _find(keywords, masked, regions, lowered)
     ]
     areas = [
@@ -632,7 +632,8 @@ def _period_hits(masked: str, lexicon: Lexicon, regions: list[tuple[int, int]]) 
             if not 1900 <= year <= 2100:
                 continue
             label = f"FY{year}" if p.fiscal else str(year)
-            found.append((m.start(), -(m.end() - m.start()), order, _Hit(m.start(), m.end(), label, p.kind, m.group())))
+            hit = _Hit(m.start(), m.end(), label, p.period_type, m.group())
+            found.append((m.start(), -(m.end() - m.start()), order, hit))
     found.sort(key=lambda t: t[:3])
     kept: list[_Hit] = []
     for _, _, _, hit in found:  # overlapping matches: the longest (then the earlier pattern) wins
@@ -652,13 +653,13 @@ def _about_home(mentions: Counter[str], lang: str, figs: list[_Fig], settings: d
         return False
     if home_count > 0 or lang in (settings.get("home_languages") or ()):
         return True
-    money = [f.unit for f in figs if _unit_kind(f.unit) == "money"]
+    money = [f.unit for f in figs if _unit_class(f.unit) == "money"]
     home_money = sum(1 for u in money if u in (settings.get("home_currencies") or ()))
     return bool(money) and home_money / len(money) >= 0.5
 
 
-def _fits(topic_kind: str, fig_kind: str | None) -> bool:
-    return topic_kind == "any" or fig_kind is None or topic_kind == fig_kind
+def _fits(topic_class: str, fig_class: str | None) -> bool:
+    return topic_class == "any" or fig_class is None or topic_class == fig_class
 
 
 def _side(fig: _Fig, hit: _Hit) -> str:
@@ -689,7 +690,7 @@ class _Resolver:
         scanned = _scan(masked, lexicon, _merge(regions))
         self.topic_hits, self.area_hits, self.period_hits, self.comparisons, mentions = scanned
         self.about_home = _about_home(mentions, self.lang, figs, self.settings)
-        self.topic_kind = {t.id: t.unit_kind for t in lexicon.topics}
+        self.topic_class = {t.id: t.unit_class for t in lexicon.topics}
 
     def _compared(self, fig: _Fig, hit: _Hit, sent: tuple[int, int]) -> bool:
         """An after-figure match past a comparison word of the same sentence is about the compared quantity."""
@@ -717,7 +718,7 @@ class _Resolver:
         win: tuple[int, int],
         prev_topic: tuple[_Fig, str] | None,
     ) -> None:
-        kind = _unit_kind(fig.unit)
+        fig_class = _unit_class(fig.unit)
         attach = (self.settings.get("topic_attachment") or {}).get(self.lang, "either")
         penalty = int(self.settings.get("topic_direction_penalty", 15))
 
@@ -729,14 +730,14 @@ class _Resolver:
             cands = [
                 h
                 for h in self.topic_hits.within(lo, hi)
-                if _fits(self.topic_kind[h.label], kind) and not self._compared(fig, h, sent)
+                if _fits(self.topic_class[h.label], fig_class) and not self._compared(fig, h, sent)
             ]
             if cands:
-                strong = [h for h in cands if h.kind != "weak"]
+                strong = [h for h in cands if h.role != "weak"]
                 best = min(strong or cands, key=lambda h: (distance(h), -(h.end - h.start), h.start >= fig.end))
                 claim.base_topic, claim.from_keyword = best.label, True
-                claim.topic_score = score - min(_gap(fig, best), 200) / 1000 - (0.1 if best.kind == "weak" else 0.0)
-                weak = " (a generic word)" if best.kind == "weak" else ""
+                claim.topic_score = score - min(_gap(fig, best), 200) / 1000 - (0.1 if best.role == "weak" else 0.0)
+                weak = " (a generic word)" if best.role == "weak" else ""
                 claim.topic_how = f"topic {best.label} from '{best.surface}'{weak} ({tier}, {_side(fig, best)})"
                 return
         if prev_topic is not None:
@@ -744,7 +745,7 @@ class _Resolver:
             if (
                 self.geo.paragraph(pfig.start, pfig.end) == para
                 and fig.start - pfig.end <= int(self.settings.get("continuity_max_gap", 300))
-                and _fits(self.topic_kind[ptopic], kind)
+                and _fits(self.topic_class[ptopic], fig_class)
             ):
                 claim.base_topic, claim.topic_score = ptopic, 0.4
                 claim.topic_how = f"topic {ptopic} continued from the previous figure {pfig.surface} (no keyword near)"
@@ -787,11 +788,11 @@ class _Resolver:
         for tier, (lo, hi), factor, must_fit in tiers:
             cands = self.period_hits.within(lo, hi)
             if must_fit:  # outside the sentence, only a deadline for a target/estimate, a plain year otherwise
-                cands = [h for h in cands if (h.kind == "target_period") == target_like]
+                cands = [h for h in cands if (h.role == "target_period") == target_like]
             if cands:
-                best = min(cands, key=lambda h: (_gap(fig, h), (h.kind == "target_period") != target_like))
+                best = min(cands, key=lambda h: (_gap(fig, h), (h.role == "target_period") != target_like))
                 claim.period = best.label
-                claim.period_kind = "target" if best.kind == "target_period" or fig.qualifier == "target" else "stated"
+                claim.period_kind = "target" if best.role == "target_period" or fig.qualifier == "target" else "stated"
                 claim.period_factor = factor
                 claim.period_how = f"period {best.label} from '{best.surface}' ({claim.period_kind}, {tier})"
                 return

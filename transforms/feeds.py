@@ -59,8 +59,8 @@ def _timestamp(entry: Any) -> datetime | None:
 def _text(value: object, detail: object) -> str | None:
     if not isinstance(value, str):
         return None
-    kind = detail.get("type", "") if isinstance(detail, dict) else ""
-    if "html" in kind and "<" in value:
+    media_type = detail.get("type", "") if isinstance(detail, dict) else ""
+    if "html" in media_type and "<" in value:
         with contextlib.suppress(etree.ParserError, ValueError):  # not parseable: keep the raw string
             value = lxml_html.fromstring(value).text_content()
     value = _SPACES_RE.sub(" ", value).strip()

@@ -81,6 +81,7 @@ PARSED_BODY_SCHEMA: dict[str, pl.DataType] = {
     "rows_parsed": pl.Int64(),
     "rows_quarantined": pl.Int64(),
     "next_page": pl.Int64(),
+    "follow": pl.String(),
     "parsed_at": pl.Datetime("us"),
 }
 RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
@@ -93,44 +94,6 @@ RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
     "rows_parsed": pl.Int64(),
     "rows_quarantined": pl.Int64(),
     "error": pl.String(),
-}
-FIGURE_SCHEMA: dict[str, pl.DataType] = {
-    "article_id": pl.String(),
-    "figure_index": pl.Int32(),
-    "surface": pl.String(),
-    "start_offset": pl.Int64(),
-    "end_offset": pl.Int64(),
-    "value": pl.Float64(),
-    "unit": pl.String(),
-    "qualifier": pl.String(),
-    "ambiguous": pl.Boolean(),
-    "note": pl.String(),
-    "language": pl.String(),
-    "load_id": pl.String(),
-}
-CLAIM_SCHEMA: dict[str, pl.DataType] = {
-    "article_id": pl.String(),
-    "figure_index": pl.Int32(),
-    "topic": pl.String(),
-    "indicator_id": pl.String(),
-    "area": pl.String(),
-    "period": pl.String(),
-    "period_kind": pl.String(),
-    "sentence": pl.String(),
-    "confidence": pl.Float64(),
-    "note": pl.String(),
-    "load_id": pl.String(),
-}
-PAIR_SCHEMA: dict[str, pl.DataType] = {
-    "article_id": pl.String(),
-    "figure_index_a": pl.Int32(),
-    "figure_index_b": pl.Int32(),
-    "value_a_jpy": pl.Float64(),
-    "value_b_jpy": pl.Float64(),
-    "ratio": pl.Float64(),
-    "consistent": pl.Boolean(),
-    "reason": pl.String(),
-    "load_id": pl.String(),
 }
 CODE_SCHEMA: dict[str, pl.DataType] = {
     "codelist_id": pl.String(),
@@ -158,9 +121,11 @@ class LoadBatch:
     parsed_bodies: pl.DataFrame  # columns of raw.parsed_bodies
     run_sources: pl.DataFrame  # columns of ops.run_sources, counts of loaded/revised/unchanged filled here
     indicators: pl.DataFrame  # columns of core.indicators
-    figures: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FIGURE_SCHEMA))
-    claims: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CLAIM_SCHEMA))
-    pairs: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PAIR_SCHEMA))
+    # rows of core.figures / core.claims / core.figure_pairs as `transforms` makes them plus article_id
+    # and load_id; the tables' own column types apply on insert (INSERT ... BY NAME)
+    figures: pl.DataFrame = field(default_factory=pl.DataFrame)
+    claims: pl.DataFrame = field(default_factory=pl.DataFrame)
+    pairs: pl.DataFrame = field(default_factory=pl.DataFrame)
     codelists: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CODE_SCHEMA))
 
 
@@ -184,13 +149,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> 
             con.unregister("stage_frame")
         raise
     con.unregister("stage_frame")
-
-
-def already_parsed(con: duckdb.DuckDBPyConnection, parser: str, shas: list[str]) -> set[str]:
-    """Bodies among `shas` already parsed by `parser` (so the run can skip them)."""
-    if not shas:
-        return set()
-    return {row[0] for row in run_sql(con, "parsed_bodies", {"parser": parser, "shas": shas})}
 
 
 def load_batch(
@@ -265,24 +223,26 @@ def figures_of(con: duckdb.DuckDBPyConnection, article_id: str) -> pl.DataFrame:
 
 
 def replace_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
-    con.register("stage_pairs", pairs)
-    run_sql(con, "replace_pairs")
-    con.unregister("stage_pairs")
+    """Equivalent pairs are recomputed for every article on each load (the FX rates may have changed)."""
+    run_sql(con, "clear_pairs")
+    _insert(con, "core.figure_pairs", pairs)
 
 
 def _replace_article_rows(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> None:
     """Figures, claims and pairs of each article in the batch replace that article's earlier ones."""
-    if batch.figures.height == 0 and batch.claims.height == 0 and batch.pairs.height == 0:
+    staged = [f.select("article_id") for f in (batch.figures, batch.claims, batch.pairs) if f.height]
+    if batch.articles.height:
+        staged.append(batch.articles.select("article_id"))
+    if not staged:
         return
-    articles = pl.concat(
-        [batch.figures.select("article_id"), batch.claims.select("article_id"), batch.pairs.select("article_id")]
-    ).unique()
+    articles = pl.concat(staged).unique()
     con.register("stage_article_ids", articles)
     run_sql(con, "delete_article_rows")
     con.unregister("stage_article_ids")
     _insert(con, "core.figures", batch.figures)
     _insert(con, "core.claims", batch.claims)
     _insert(con, "core.figure_pairs", batch.pairs)
+    run_sql(con, "drop_duplicate_article_rows")
 
 
 def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> pl.DataFrame:

@@ -10,7 +10,8 @@ import pytest
 
 from catalog import CatalogError, load_catalog
 from catalog.loader import CATALOG_DIR
-from catalog.requests import BOJ_MAX_CODES, next_page_url, plan_requests
+from transforms.adapters import Parsed, adapter_for
+from transforms.adapters.boj import MAX_CODES as BOJ_MAX_CODES
 
 
 def test_shipped_catalog_declares_the_sources_and_series_the_pipeline_needs() -> None:
@@ -27,12 +28,14 @@ def test_shipped_catalog_declares_the_sources_and_series_the_pipeline_needs() ->
 
 def test_boj_requests_group_by_database_within_the_code_limit() -> None:
     catalog = load_catalog()
-    requests = plan_requests(catalog, catalog.sources["boj"])
+    adapter = adapter_for(catalog.sources["boj"].kind)
+    requests = adapter.plan(catalog.sources["boj"], catalog)
     assert [r.label for r in requests] == ["BP01 (24 series)", "FM08 (1 series)"]
     for r in requests:
         codes = r.url.split("code=")[1].split("&")[0].split(",")
         assert len(codes) <= BOJ_MAX_CODES and "startDate=201401" in r.url
-    assert "startPosition=3" in next_page_url(requests[0], 3)
+    following = adapter.next_request(requests[0], Parsed(next_page=3))
+    assert following is not None and "startPosition=3" in following.url
 
 
 def _catalog_copy(tmp_path: Path) -> Path:

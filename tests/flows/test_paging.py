@@ -12,10 +12,11 @@ import pytest
 
 from catalog import load_catalog
 from catalog.loader import CATALOG_DIR
-from catalog.requests import Request, next_page_url, plan_requests
 from flows.http import Fetcher, HttpSettings
 from flows.ingest import RunContext, ingest_source
+from flows.secrets import with_secrets
 from tests.support.loopback import LoopbackServer, Reply
+from transforms.adapters import Parsed, Request, adapter_for
 
 
 def _catalog_pointing_at(server: LoopbackServer, tmp_path: Path):
@@ -31,6 +32,18 @@ def _catalog_pointing_at(server: LoopbackServer, tmp_path: Path):
 def _context(tmp_path: Path) -> RunContext:
     fetcher = Fetcher(HttpSettings(mode="live", snapshots_dir=tmp_path / "snaps"))
     return RunContext("run-1", "live", tmp_path / "data", tmp_path / "snaps", fetcher, {}, {}, lambda _: None)
+
+
+def plan_requests(catalog, source) -> list[Request]:
+    return adapter_for(source.kind).plan(source, catalog)
+
+
+def next_page_url(request: Request, page: int) -> str:
+    """The URL the source's adapter asks for after a body that named `page` as the next one."""
+    source_kind = {"boj": "boj_api", "worldbank": "worldbank_v2", "estat": "estat_api"}[request.source_id]
+    following = adapter_for(source_kind).next_request(request, Parsed(next_page=page))
+    assert following is not None
+    return following.url
 
 
 def _path_and_query(url: str) -> str:
@@ -64,9 +77,9 @@ def test_boj_nextposition_pages_are_followed_until_null(loopback: LoopbackServer
     result = ingest_source(_context(tmp_path), catalog, catalog.sources["boj"])
     assert result.status == "succeeded", result.error
     assert result.requests == 4
-    loaded = sum(f.height for f in result.observations)
+    loaded = result.rows("observations")
     assert loaded == (len(codes) + 1) * 2
-    assert sorted({c for f in result.observations for c in f["series_code"]}) == sorted([*codes, "FXERM07"])
+    assert sorted({c for f in result.frames("observations") for c in f["series_code"]}) == sorted([*codes, "FXERM07"])
 
 
 def _wb_page(page: int, pages: int, years: range) -> bytes:
@@ -95,7 +108,7 @@ def test_world_bank_pages_are_followed(loopback: LoopbackServer, tmp_path: Path,
     result = ingest_source(_context(tmp_path), catalog, catalog.sources["worldbank"])
     assert result.status == "succeeded", result.error
     assert result.requests == 4 * pages
-    assert sum(f.height for f in result.observations) == 4 * len(years)
+    assert result.rows("observations") == 4 * len(years)
 
 
 def _estat_page(rows: list[tuple[str, str]], next_key: int | None) -> bytes:
@@ -117,8 +130,6 @@ def _estat_page(rows: list[tuple[str, str]], next_key: int | None) -> bytes:
 
 def test_estat_next_key_pages_are_followed(loopback: LoopbackServer, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from catalog.requests import estat_data_url
-
     catalog = _catalog_pointing_at(loopback, tmp_path)
     folder = catalog.directory
     text = (folder / "sources.yaml").read_text().replace("https://api.e-stat.go.jp/rest/3.0/app/json",
@@ -129,14 +140,15 @@ def test_estat_next_key_pages_are_followed(loopback: LoopbackServer, tmp_path: P
     catalog = load_catalog(folder)
     monkeypatch.setenv("ESTAT_APP_ID", "test-key")
     source = catalog.sources["estat"]
-    first = Request("estat", estat_data_url(source, "test-key", "0003999001"), "data", "estat_api")
+    (planned,) = plan_requests(catalog, source)
+    first = Request("estat", with_secrets(planned.url, {"appId": "test-key"}), "data")
     loopback.script(_path_and_query(first.url), Reply(200, _estat_page([("02", "224.0"), ("03", "255.5")], 3)))
     loopback.script(_path_and_query(next_page_url(first, 3)), Reply(200, _estat_page([("04", "283.1"), ("05", "311.9")],
                                                                                         None)))
     result = ingest_source(_context(tmp_path), catalog, source)
     assert result.status == "succeeded", result.error
     assert result.requests == 2
-    frame = pl.concat(result.observations)
+    frame = pl.concat(result.frames("observations"))
     assert sorted(frame["indicator_id"]) == [f"wage_scheduled_monthly_all_{a}" for a in
                                             ("20_24", "25_29", "30_34", "35_39")]
     assert sorted(frame["value"]) == [224000.0, 255500.0, 283100.0, 311900.0]

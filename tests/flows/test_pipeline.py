@@ -158,7 +158,8 @@ def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
     assert [r[0] for r in runs] == [first.run_id, second.run_id] and {r[1] for r in runs} == {"succeeded"}
     skipped = query(tmp_path / "mieruka.duckdb",
                     f"SELECT sum(bodies_skipped) FROM ops.run_sources WHERE run_id = '{second.run_id}'")
-    assert skipped == [(11,)]  # every parsed body; the e-Stat table list is read, not loaded
+    # every body: the e-Stat table list and the feed too (the follow-ups they named are remembered)
+    assert skipped == [(13,)]
 
 
 def _edit_json(path: Path, edit) -> None:

@@ -396,11 +396,11 @@ def test_lexicon_indicators_exist_in_the_catalog_and_topics_cover_five_languages
 
 def test_a_broken_lexicon_names_the_entry(tmp_path: Path) -> None:
     path = tmp_path / "claims.yaml"
-    path.write_text("topics:\n  t: {unit_kind: money, keywords: {en: [x]}}\nperiods:\n  - {pattern: 'in \\d{4}'}\n")
+    path.write_text("topics:\n  t: {unit_class: money, keywords: {en: [x]}}\nperiods:\n  - {pattern: 'in \\d{4}'}\n")
     with pytest.raises(LexiconError, match=r"periods\[0\].*year"):
         load_lexicon(path)
-    path.write_text("topics:\n  t: {unit_kind: dollars, keywords: {en: [x]}}\n")
-    with pytest.raises(LexiconError, match=r"topics\.t: unit_kind"):
+    path.write_text("topics:\n  t: {unit_class: dollars, keywords: {en: [x]}}\n")
+    with pytest.raises(LexiconError, match=r"topics\.t: unit_class"):
         load_lexicon(path)
 
 
