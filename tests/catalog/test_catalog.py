@@ -30,7 +30,7 @@ def test_boj_requests_group_by_database_within_the_code_limit() -> None:
     catalog = load_catalog()
     adapter = adapter_for(catalog.sources["boj"].kind)
     requests = adapter.plan(catalog.sources["boj"], catalog)
-    assert [r.label for r in requests] == ["BP01 (24 series)", "FM08 (1 series)"]
+    assert [r.label for r in requests] == ["BP01 (24 monthly series)", "FM08 (1 monthly series)"]
     for r in requests:
         codes = r.url.split("code=")[1].split("&")[0].split(",")
         assert len(codes) <= BOJ_MAX_CODES and "startDate=201401" in r.url

@@ -1,7 +1,8 @@
 """Bank of Japan Time-Series Data Search API (``getDataCode``), kind ``boj_api``.
 
-Requests: one ``getDataCode`` per database, at most `MAX_CODES` series codes each (the API's
-limit), ``lang=en``, from the source's ``start`` month. Paging: the answer's ``NEXTPOSITION`` is the
+Requests: one ``getDataCode`` per database and frequency (the API takes codes of one frequency per
+call), at most `MAX_CODES` series codes each (the API's limit), ``lang=en``, from the source's
+``start`` month. Paging: the answer's ``NEXTPOSITION`` is the
 ``startPosition`` of the next call. Vintage: each series' ``LAST_UPDATE``.
 """
 
@@ -28,8 +29,8 @@ class BojAdapter(SourceAdapter):
 
     def plan(self, source: Source, catalog: Catalog) -> list[Request]:
         requests = []
-        indicators = sorted(catalog.indicators_of(source.id), key=lambda i: i.series_db or "")
-        for db, group in groupby(indicators, key=lambda i: i.series_db or ""):
+        by_call = sorted(catalog.indicators_of(source.id), key=lambda i: (i.series_db or "", i.frequency))
+        for (db, frequency), group in groupby(by_call, key=lambda i: (i.series_db or "", i.frequency)):
             codes = [i.series_code for i in group]
             for start in range(0, len(codes), MAX_CODES):
                 chunk = codes[start : start + MAX_CODES]
@@ -41,7 +42,7 @@ class BojAdapter(SourceAdapter):
                     "code": ",".join(chunk),
                 }
                 url = with_query(f"{source.base_url}/getDataCode", params)
-                requests.append(Request(source.id, url, f"{db} ({len(chunk)} series)"))
+                requests.append(Request(source.id, url, f"{db} ({len(chunk)} {frequency} series)"))
         return requests
 
     def parse(self, body: bytes, request: Request, source: Source, catalog: Catalog, info: ResponseInfo) -> Parsed:
@@ -53,11 +54,15 @@ class BojAdapter(SourceAdapter):
         """A getDataCode answer (lang=en) for the codes of `request`, in the order the URL lists them.
 
         `data`: ``reference`` (series code → BOJ metadata row: name_en, unit_en, frequency,
-        category_en, last_update), ``dates`` (SURVEY_DATES), ``values`` (series code → values),
-        ``stamp`` (the answer's DATE).
+        category_en, last_update), ``dates`` (SURVEY_DATES: one list for every series, or a
+        mapping series code → list), ``values`` (series code → values), ``stamp`` (the answer's DATE).
         """
         query = query_of(request.url)
         meta = data["reference"]
+
+        def dates(code: str) -> list[int]:
+            return list(data["dates"][code] if isinstance(data["dates"], Mapping) else data["dates"])
+
         resultset = [
             {
                 "SERIES_CODE": code,
@@ -66,7 +71,7 @@ class BojAdapter(SourceAdapter):
                 "FREQUENCY": meta[code]["frequency"],
                 "CATEGORY": meta[code]["category_en"],
                 "LAST_UPDATE": int(meta[code]["last_update"]),
-                "VALUES": {"SURVEY_DATES": list(data["dates"]), "VALUES": list(data["values"][code])},
+                "VALUES": {"SURVEY_DATES": dates(code), "VALUES": list(data["values"][code])},
             }
             for code in query["code"].split(",")
         ]
