@@ -58,16 +58,36 @@ COMPARED = ["value", "unit", "obs_status", "is_sample"]
 
 
 def classify_changes(stage: pl.DataFrame, current: pl.DataFrame) -> pl.DataFrame:
-    """Label each staged row new, changed or unchanged against the current rows of its key.
+    """Label each staged row new, changed or unchanged against the version before it.
 
-    `current` holds the current (valid_to IS NULL) rows for the staged keys with columns KEY,
-    COMPARED and valid_from. A changed row's validity starts at its own valid_from, or just after
-    the row it replaces when the source dates it earlier, so intervals stay ordered. Adds the
-    boolean columns is_new and is_changed and the column previous_value, and replaces valid_from.
+    `current` holds the current version of each staged key (columns KEY, COMPARED and valid_from).
+    `stage` may hold several versions of one key, oldest first (older recordings replayed before
+    the latest): each is compared with the version before it, staged or current. A changed row's
+    validity starts at its own valid_from, or just after the version it follows when the source
+    dates it earlier, so a key's versions stay in order. Adds the boolean columns is_new and
+    is_changed and the column previous_value, and replaces valid_from; rows keep stage order.
     """
     prior = current.select(
         *KEY, *[pl.col(c).alias(f"_cur_{c}") for c in COMPARED], pl.col("valid_from").alias("_cur_from")
     )
+    staged = stage.with_row_index("_seq")
+    repeated = staged.select(pl.struct(KEY).is_duplicated().any()).item()
+    if not repeated:
+        return _classify(staged, prior).sort("_seq").drop("_seq")
+    staged = staged.with_columns(pl.int_range(pl.len()).over(KEY).alias("_version"))
+    levels = []
+    for version in range(staged["_version"].max() + 1):  # type: ignore[operator]
+        level = _classify(staged.filter(pl.col("_version") == version).drop("_version"), prior)
+        levels.append(level)
+        moved = level.filter(pl.col("is_new") | pl.col("is_changed")).select(
+            *KEY, *[pl.col(c).alias(f"_cur_{c}") for c in COMPARED], pl.col("valid_from").alias("_cur_from")
+        )
+        prior = pl.concat([prior.join(moved.select(KEY), on=KEY, how="anti"), moved.cast(prior.schema)])
+    return pl.concat(levels).sort("_seq").drop("_seq")
+
+
+def _classify(stage: pl.DataFrame, prior: pl.DataFrame) -> pl.DataFrame:
+    """`classify_changes` for a stage with one row per key."""
     joined = stage.join(prior, on=KEY, how="left")
     differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"_cur_{c}")) for c in COMPARED])
     has_current = pl.col("_cur_from").is_not_null()

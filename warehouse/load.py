@@ -270,7 +270,7 @@ CURRENT_COLUMNS = ["indicator_id", "area", "period", "value", "unit", "obs_statu
 def _merge_observations(
     con: duckdb.DuckDBPyConnection, stage: pl.DataFrame, run_id: str
 ) -> dict[str, SourceCounts]:
-    """Insert new keys and revised values, close the rows they revise; unchanged rows write nothing."""
+    """Append a version for new keys and revised values (append-only); unchanged rows write nothing."""
     stage = stage.select([pl.col(c).cast(t) for c, t in STAGE_OBSERVATION_SCHEMA.items()])
     sources = stage["source_id"].unique().to_list()
     if run_sql(con, "sources_with_current_rows", {"sources": sources}):
@@ -292,7 +292,6 @@ def _merge_observations(
     to_write = classified.filter(pl.col("is_new") | pl.col("is_changed")).drop("previous_value")
     if revised.height:
         con.register("revised_obs", revised)
-        run_sql(con, "close_revised_observations")
         run_sql(con, "insert_revisions", {"run_id": run_id})
         con.unregister("revised_obs")
     if to_write.height:

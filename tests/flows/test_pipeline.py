@@ -37,9 +37,10 @@ def query(path: Path, sql: str) -> list[tuple]:
 
 
 def table(path: Path, name: str) -> pl.DataFrame:
+    """Every row of a table or view, in a fixed order (a view's window gives no order of its own)."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.sql(f"SELECT * FROM {name}").pl()
+        return con.sql(f"SELECT * FROM {name} ORDER BY ALL").pl()
     finally:
         con.close()
 

@@ -209,12 +209,14 @@ def _obs(
     period: str,
     value: float,
     valid_from: str,
-    valid_to: str | None = None,
     source: str = "published",
     unit: str = "JPY",
 ) -> None:
+    """Append a version (it stays current until a later version of the same key begins)."""
     con.execute(
-        "INSERT INTO core.observations VALUES ($i, 'JPN', $p, $v, $u, NULL, $s, $i, $sha, FALSE, $f, $t, 'test')",
+        "INSERT INTO core.observation_versions BY NAME SELECT $i AS indicator_id, 'JPN' AS area, $p AS period, "
+        "$v AS value, $u AS unit, NULL AS obs_status, $s AS source_id, $i AS series_code, $sha AS raw_sha256, "
+        "FALSE AS is_sample, $f AS valid_from, $f AS recorded_at, 'test' AS load_id",
         {
             "i": indicator_id,
             "p": period,
@@ -223,7 +225,6 @@ def _obs(
             "s": source,
             "sha": "0" * 64,
             "f": datetime.fromisoformat(valid_from),
-            "t": datetime.fromisoformat(valid_to) if valid_to else None,
         },
     ).fetchall()
 
@@ -303,7 +304,7 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
         "published",
         "Anime industry market. Definition used: test report.",
     )
-    _obs(con, "pub_anime_industry_market_test", "2023", 3.0e12, "2024-01-10", valid_to="2024-09-01")
+    _obs(con, "pub_anime_industry_market_test", "2023", 3.0e12, "2024-01-10")  # until the next version
     _obs(con, "pub_anime_industry_market_test", "2023", 3.5e12, "2024-09-01")
     _obs(con, "pub_anime_industry_market_test", "2024", 3.2e12, "2025-01-15")
     _indicator(

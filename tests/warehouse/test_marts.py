@@ -205,9 +205,9 @@ def test_marts_fall_back_to_earlier_years_when_the_latest_is_missing(warehouse: 
     shutil.copyfile(warehouse, copy)
     con = db.connect(copy)
     try:
-        con.execute("DELETE FROM core.observations WHERE source_id = 'estat' AND period = '2023'").fetchall()
+        con.execute("DELETE FROM core.observation_versions WHERE source_id = 'estat' AND period = '2023'").fetchall()
         con.execute(
-            "DELETE FROM core.observations WHERE indicator_id = 'fx_usdjpy_monthly_avg' AND period >= '2025-07'"
+            "DELETE FROM core.observation_versions WHERE indicator_id = 'fx_usdjpy_monthly_avg' AND period >= '2025-07'"
         ).fetchall()
         db.build_marts(con)
         young = rows(con, "SELECT * FROM marts.creator_pay_gap WHERE age_group = '20-24' AND year = 2023")[0]
@@ -221,7 +221,7 @@ def test_marts_fall_back_to_earlier_years_when_the_latest_is_missing(warehouse: 
         assert budgets["pub_content_support_budget_seed"]["fx_year"] == 2024
         assert budgets["pub_content_support_budget_seed"]["fx_basis"] == "boj_latest_complete_year"
         assert {r["fx_year"] for r in rows(con, "SELECT fx_year FROM marts.ai_investment")} == {2024}
-        con.execute("DELETE FROM core.observations WHERE indicator_id = 'fx_usdjpy_monthly_avg'").fetchall()
+        con.execute("DELETE FROM core.observation_versions WHERE indicator_id = 'fx_usdjpy_monthly_avg'").fetchall()
         db.build_marts(con)
         curated = current(con, "pub_fx_jpy_per_usd_boj")["2023"]
         for r in rows(con, "SELECT * FROM marts.support_budgets"):

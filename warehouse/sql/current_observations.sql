@@ -1,5 +1,7 @@
--- The current rows of core.observations for the keys in the staged batch (stage_obs).
-SELECT c.indicator_id, c.area, c.period, c.value, c.unit, c.obs_status, c.is_sample, c.valid_from
-FROM core.observations AS c
+-- The current version of every key in the staged batch (stage_obs): the newest of its versions.
+SELECT v.indicator_id, v.area, v.period, v.value, v.unit, v.obs_status, v.is_sample, v.valid_from
+FROM core.observation_versions AS v
 SEMI JOIN stage_obs AS s USING (indicator_id, area, period)
-WHERE c.valid_to IS NULL
+QUALIFY row_number() OVER (
+    PARTITION BY v.indicator_id, v.area, v.period ORDER BY v.valid_from DESC, v.recorded_at DESC
+) = 1

@@ -1,6 +1,7 @@
--- Open a row for every new key and every revised value (obs_to_write, classified in Polars).
-INSERT INTO core.observations BY NAME
+-- Append a version for every new key and every revised value (obs_to_write, classified in Polars).
+-- Nothing is updated: the version before a revised one ends where this one begins (core.observations).
+INSERT INTO core.observation_versions BY NAME
 SELECT
     indicator_id, area, period, value, unit, obs_status, source_id, series_code, raw_sha256, is_sample,
-    valid_from, NULL::TIMESTAMP AS valid_to, load_id
+    valid_from, fetched_at AS recorded_at, load_id
 FROM obs_to_write

@@ -1,2 +1,2 @@
--- Which of the given sources already have current observations (none: every staged row is new).
-SELECT DISTINCT source_id FROM core.observations WHERE valid_to IS NULL AND list_contains($sources, source_id)
+-- Which of the given sources already have observations (none: every staged row is new).
+SELECT DISTINCT source_id FROM core.observation_versions WHERE list_contains($sources, source_id)
