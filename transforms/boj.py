@@ -1,29 +1,38 @@
-"""Parse a Bank of Japan `getDataCode` / `getDataLayer` JSON response into the frame contract.
+"""Parse a Bank of Japan ``getDataCode`` or ``getDataLayer`` JSON answer into the frame contract.
 
-The BOJ body looks like ``{"STATUS": 200, "MESSAGEID": ..., "NEXTPOSITION": int|null,
-"RESULTSET": [{"SERIES_CODE", "UNIT" | "UNIT_J", "FREQUENCY", "LAST_UPDATE",
-"VALUES": {"SURVEY_DATES": [...], "VALUES": [...]}}]}`` (see docs in shared/reference, §1.4).
+Both endpoints answer in one layout (live recordings of 2026-02-19/21, see
+``tests/fixtures/boj/README.md``): ``{"STATUS": 200, "MESSAGEID", "MESSAGE", "DATE", "PARAMETER":
+{...}, "NEXTPOSITION": int|null, "RESULTSET": [{"SERIES_CODE", "NAME_OF_TIME_SERIES" |
+"NAME_OF_TIME_SERIES_J", "UNIT" | "UNIT_J", "FREQUENCY", "CATEGORY" | "CATEGORY_J", "LAST_UPDATE",
+"VALUES": {"SURVEY_DATES": [...], "VALUES": [...]}}]}``. With ``lang=en`` the labels are
+``UNIT`` etc., with ``lang=jp`` (the default) ``UNIT_J`` etc.; only ``PARAMETER`` differs between
+the endpoints (getDataLayer echoes ``LAYER1``..``LAYER5`` and ``FREQUENCY``), and it is not read.
+``NEXTPOSITION`` is the ``startPosition`` of the next page for both.
 
-Shape problems (not JSON, error STATUS, no RESULTSET, a series entry that is not an object) raise
-`PayloadError`, because nothing in such a payload can be trusted. Point problems (a value that is
-not a number, a date that does not fit the frequency, an unknown unit, a duplicate period) become
-rejected rows so that one bad point never drops a whole fetch.
+Shape problems (not JSON, a key repeated within an object, error STATUS, no RESULTSET, a series
+entry that is not an object) raise `PayloadError`, because nothing in such a payload can be
+trusted. Point problems (a value that is not a finite number, a date that does not fit the
+frequency, a unit no rule of `transforms.boj_units` reads, a duplicate period) become rejected rows
+so that one bad point never drops a whole fetch: a ``NaN`` or ``1e309`` literal rejects that point
+only (`transforms.json_strict`).
 
 Performance: a page can hold 60 000 points and a layer dump far more, so the points of all series
 are flattened into two Python lists once (C-speed ``list.extend``) and everything after that is
 Polars expressions. Python looks at single elements only when a list holds something other than
-numbers, which real responses never do.
+numbers, which real responses never do. `benchmarks/bench_parsers.py` measures it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import polars as pl
 
+from transforms.boj_units import canonical_unit
 from transforms.contracts import (
     MAX_RAW_VALUE,
     OBSERVATION_SCHEMA,
@@ -31,22 +40,13 @@ from transforms.contracts import (
     ParseResult,
     empty_observations,
     empty_rejected,
-    raw_text,
     shorten,
 )
 from transforms.errors import PayloadError
+from transforms.json_strict import NonFiniteNumber, decode_json, json_text
 
 SOURCE = "boj"
 AREA = "JPN"
-
-#: BOJ unit label (``UNIT`` with lang=en, ``UNIT_J`` with lang=jp) → (canonical unit, factor).
-#: Values are stored in the canonical unit, so 億円 figures are multiplied by 1e8 here, once.
-UNITS: dict[str, tuple[str, float]] = {
-    "100 million Yen": ("JPY", 1e8),
-    "億円": ("JPY", 1e8),
-    "Yen per U.S. Dollar": ("JPY per USD", 1.0),
-    "1ドルにつき円": ("JPY per USD", 1.0),
-}
 
 #: FREQUENCY labels whose SURVEY_DATES `_period` can read (plus ``WEEKLY(<weekday>)``).
 #: SEMIANNUAL(SEP) (fiscal half) has no canonical period form yet, so it is rejected as unknown.
@@ -67,35 +67,54 @@ class _Series:
 
     code: str
     frequency: str | None
-    unit_label: str | None
+    unit: tuple[str, float] | None  # (canonical unit, factor); None when unit_reason says why not
+    unit_reason: str | None
     updated: dt.date | None
     dates: list[Any]
     values: list[Any]
 
 
-def parse_boj(body: bytes) -> ParseResult:
-    """Parse one BOJ JSON response body; see the module docstring for what raises and what rejects."""
+def parse_boj(body: bytes, options: Mapping[str, Any] | None = None) -> ParseResult:
+    """Parse one BOJ JSON answer; see the module docstring for what raises and what rejects.
+
+    `options` are the source's catalog options. One is read: ``units``, a mapping of further unit
+    labels to ``[canonical unit, factor]``, for a label that `transforms.boj_units` cannot read.
+    """
+    extra_units = _extra_units(options)
     doc = _decode(body)
     _check_status(doc)
     next_page = _next_position(doc)
     if doc.get("MESSAGEID") == NO_DATA_MESSAGE_ID:
         return ParseResult(empty_observations(), empty_rejected(), next_page)
-    series = _read_resultset(doc)
+    series = _read_resultset(doc, extra_units)
     points = _points_frame(series)
     observations, rejected = _split(_assess(points, _series_frame(series)))
     rejected = pl.concat([rejected, _unmatched_positions(series)], how="vertical")
     return ParseResult(observations, rejected, next_page)
 
 
+def _extra_units(options: Mapping[str, Any] | None) -> dict[str, tuple[str, float]]:
+    """The ``units`` option checked; a malformed one is a catalog error, so it raises ValueError."""
+    units = (options or {}).get("units") or {}
+    if not isinstance(units, Mapping):
+        raise ValueError(f"boj option 'units' must map labels to [unit, factor], not {type(units).__name__}")
+    checked: dict[str, tuple[str, float]] = {}
+    for label, mapped in units.items():
+        ok = isinstance(mapped, list | tuple) and len(mapped) == 2
+        unit, factor = mapped if ok else (None, None)
+        number = isinstance(factor, int | float) and not isinstance(factor, bool)
+        if not (isinstance(label, str) and isinstance(unit, str) and unit and number and 0 < factor < math.inf):
+            raise ValueError(f"boj option units[{label!r}] must be [canonical unit, positive factor], not {mapped!r}")
+        checked[label] = (unit, float(factor))
+    return checked
+
+
 # --- payload shape -------------------------------------------------------------------------------
 
 
 def _decode(body: bytes) -> dict[str, Any]:
-    """Decode UTF-8 JSON; anything but a top-level object is a payload the BOJ never sends."""
-    try:
-        doc = orjson.loads(body)
-    except (orjson.JSONDecodeError, TypeError) as exc:
-        raise PayloadError(SOURCE, f"body is not UTF-8 JSON: {exc}") from None
+    """Decode strictly (`decode_json`); anything but a top-level object is a payload the BOJ never sends."""
+    doc = decode_json(body, SOURCE)
     if not isinstance(doc, dict):
         raise PayloadError(SOURCE, f"top level is {type(doc).__name__}, expected an object")
     return doc
@@ -115,15 +134,15 @@ def _next_position(doc: dict[str, Any]) -> int | None:
     return position if isinstance(position, int) and not isinstance(position, bool) else None
 
 
-def _read_resultset(doc: dict[str, Any]) -> list[_Series]:
+def _read_resultset(doc: dict[str, Any], extra_units: dict[str, tuple[str, float]]) -> list[_Series]:
     """Check RESULTSET and each entry's shape; a wrong shape means the format changed, so raise."""
     resultset = doc.get("RESULTSET")
     if not isinstance(resultset, list):
         raise PayloadError(SOURCE, f"RESULTSET is {type(resultset).__name__}, expected a list")
-    return [_read_series(i, entry) for i, entry in enumerate(resultset)]
+    return [_read_series(i, entry, extra_units) for i, entry in enumerate(resultset)]
 
 
-def _read_series(index: int, entry: Any) -> _Series:
+def _read_series(index: int, entry: Any, extra_units: dict[str, tuple[str, float]]) -> _Series:
     """One RESULTSET entry. A missing/null VALUES is read as a series with no points in range."""
     where = f"RESULTSET[{index}]"
     if not isinstance(entry, dict):
@@ -140,22 +159,37 @@ def _read_series(index: int, entry: Any) -> _Series:
     if not isinstance(dates, list) or not isinstance(numbers, list):
         raise PayloadError(SOURCE, f"{where}.VALUES.SURVEY_DATES and .VALUES must be lists")
     frequency = entry.get("FREQUENCY")
+    unit, unit_reason = _unit(entry, extra_units)
     return _Series(
         code=code,
         frequency=frequency.strip().upper() if isinstance(frequency, str) else None,
-        unit_label=_unit_label(entry),
+        unit=unit,
+        unit_reason=unit_reason,
         updated=_yyyymmdd(entry.get("LAST_UPDATE")),
         dates=dates,
         values=numbers,
     )
 
 
-def _unit_label(entry: dict[str, Any]) -> str | None:
-    """UNIT (lang=en) or UNIT_J (lang=jp); jp bodies may carry both, so prefer a label we know."""
-    labels = [entry.get(key) for key in ("UNIT", "UNIT_J")]
-    labels = [label.strip() for label in labels if isinstance(label, str) and label.strip()]
-    known = [label for label in labels if label in UNITS]
-    return (known or labels or [None])[0]
+def _unit(entry: dict[str, Any], extra: dict[str, tuple[str, float]]) -> tuple[tuple[str, float] | None, str | None]:
+    """((canonical unit, factor), None), or (None, why not), from UNIT (lang=en) and/or UNIT_J (lang=jp).
+
+    A label that states a unit wins over an empty one; two labels that state different units
+    (``Euro per U.S. Dollar`` beside ``1ユーロにつきドル``, as FM08's metadata has it) reject the series.
+    An empty label is read as the BOJ writes it for seasonal factors (`boj_units.EMPTY_UNIT`).
+    """
+    labels = {key: entry[key] for key in ("UNIT", "UNIT_J") if isinstance(entry.get(key), str)}
+    if not labels:
+        return None, "unknown unit None"
+    stated = {key: label for key, label in labels.items() if label.strip()}
+    mapped = {key: canonical_unit(label, extra) for key, label in (stated or labels).items()}
+    known = {key: unit for key, unit in mapped.items() if unit is not None}
+    if len(set(known.values())) > 1:
+        both = " and ".join(f"{key} {shorten(labels[key], _MAX_IN_REASON)!r}" for key in known)
+        return None, f"unit labels disagree: {both}"
+    if known:
+        return next(iter(known.values())), None
+    return None, f"unknown unit {shorten(next(iter(stated.values())), _MAX_IN_REASON)!r}"
 
 
 def _yyyymmdd(raw: Any) -> dt.date | None:
@@ -176,8 +210,8 @@ def _yyyymmdd(raw: Any) -> dt.date | None:
 
 def _series_reason(s: _Series) -> str | None:
     """Why every point of a series is rejected, if it is: a unit or frequency we cannot map."""
-    if s.unit_label not in UNITS:
-        return f"unknown unit {s.unit_label!r}"
+    if s.unit_reason is not None:
+        return s.unit_reason
     if s.frequency not in FREQUENCIES and not (s.frequency or "").startswith("WEEKLY("):
         return f"unknown frequency {s.frequency!r}"
     return None
@@ -185,14 +219,13 @@ def _series_reason(s: _Series) -> str | None:
 
 def _series_frame(series: list[_Series]) -> pl.DataFrame:
     """One row per RESULTSET entry: what every point of that series shares."""
-    units = [UNITS.get(s.unit_label or "") for s in series]
     return pl.DataFrame(
         {
             "s": list(range(len(series))),
             "series_code": [s.code for s in series],
             "frequency": [s.frequency for s in series],
-            "unit": [u[0] if u else None for u in units],
-            "factor": [u[1] if u else None for u in units],
+            "unit": [s.unit[0] if s.unit else None for s in series],
+            "factor": [s.unit[1] if s.unit else None for s in series],
             "series_reason": [_series_reason(s) for s in series],
             "source_updated": [s.updated for s in series],
         },
@@ -226,8 +259,10 @@ def _points_frame(series: list[_Series]) -> pl.DataFrame:
         pl.int_ranges(0, pl.col("n")).explode().alias("pos"),
     ).drop_nulls()
     date, date_bad = _int_column(dates)
-    number, number_bad = _float_column(values)
-    return index.with_columns(date=date, date_bad=date_bad, number=number, number_bad=number_bad)
+    number, number_bad, non_finite = _float_column(values)
+    return index.with_columns(
+        date=date, date_bad=date_bad, number=number, number_bad=number_bad, non_finite=non_finite
+    )
 
 
 def _int_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
@@ -238,20 +273,23 @@ def _int_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
         except (TypeError, OverflowError, ValueError):
             pass  # an int beyond Int64: fall through and report it as a bad date
     ints = [x if type(x) is int and -(2**63) <= x < 2**63 else None for x in items]
-    bad = [None if i is not None else raw_text(x) for x, i in zip(items, ints, strict=True)]
+    bad = [None if i is not None else json_text(x) for x, i in zip(items, ints, strict=True)]
     return pl.Series(ints, dtype=pl.Int64), pl.Series(bad, dtype=pl.String)
 
 
-def _float_column(items: list[Any]) -> tuple[pl.Series, pl.Series]:
-    """(numbers with nulls kept, text of the items that are neither number nor null).
+def _float_column(items: list[Any]) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """(numbers with nulls kept, text of the items that are neither number nor null, non-finite flags).
 
-    The type set is checked first because Polars would quietly turn ``true`` into 1.0.
+    The type set is checked first because Polars would quietly turn ``true`` into 1.0. A literal
+    with no finite value (``NaN``, ``1e309``) arrives as `NonFiniteNumber` and is flagged.
     """
     if set(map(type, items)) <= _NUMBER_TYPES:
-        return pl.Series(items, dtype=pl.Float64, strict=True), _null_text(len(items))
+        flags = pl.repeat(False, len(items), dtype=pl.Boolean, eager=True)
+        return pl.Series(items, dtype=pl.Float64, strict=True), _null_text(len(items)), flags
     numbers = [x if type(x) in _NUMBER_TYPES else None for x in items]
-    bad = [None if type(x) in _NUMBER_TYPES else raw_text(x) for x in items]
-    return pl.Series(numbers, dtype=pl.Float64), pl.Series(bad, dtype=pl.String)
+    bad = [None if type(x) in _NUMBER_TYPES else json_text(x) for x in items]
+    flags = pl.Series([type(x) is NonFiniteNumber for x in items], dtype=pl.Boolean)
+    return pl.Series(numbers, dtype=pl.Float64), pl.Series(bad, dtype=pl.String), flags
 
 
 def _null_text(n: int) -> pl.Series:
@@ -336,6 +374,8 @@ def _reason() -> pl.Expr:
         .then(pl.col("series_reason"))
         .when(pl.col("period").is_null())
         .then(pl.format("survey date '{}' is not a valid {} date", _date_text(), pl.col("frequency")))
+        .when(pl.col("non_finite"))
+        .then(pl.format("value '{}' is not a finite number", pl.col("number_bad").str.slice(0, _MAX_IN_REASON)))
         .when(pl.col("number_bad").is_not_null())
         .then(pl.format("value '{}' is not a number", pl.col("number_bad").str.slice(0, _MAX_IN_REASON)))
         .otherwise(pl.format("value {} overflows when scaled to {}", pl.col("number"), pl.col("unit")))
@@ -375,11 +415,4 @@ def _unmatched_positions(series: list[_Series]) -> pl.DataFrame:
 
 
 def _unmatched_row(code: str, ref: str, reason: str, raw: Any) -> dict[str, str]:
-    return {"series_code": code, "row_ref": ref, "reason": reason, "raw_value": raw_text(raw)}
-
-
-# --- text helpers --------------------------------------------------------------------------------
-
-
-
-
+    return {"series_code": code, "row_ref": ref, "reason": reason, "raw_value": json_text(raw)}

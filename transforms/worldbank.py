@@ -5,9 +5,10 @@ The body is a two-element array ``[paging, rows]``: ``paging`` holds page, pages
 "date", "value", "obs_status", ...}`` or null when nothing matched. Errors come back with HTTP 200
 as ``[{"message": [{"id", "key", "value"}]}]``.
 
-Shape problems (not JSON, the error envelope, anything but ``[paging, rows]``) raise
-`PayloadError`; a single bad row (no ISO3 code, a date that is not a period, a value that is not a
-number, a repeated period) becomes a rejected row. ``unit`` is always null: the API's ``unit``
+Shape problems (not JSON, a key repeated within an object, the error envelope, anything but
+``[paging, rows]``) raise `PayloadError`; a single bad row (no ISO3 code, a date that is not a
+period, a value that is not a finite number, a repeated period) becomes a rejected row: a ``NaN``
+or ``1e309`` literal rejects its row only (`transforms.json_strict`). ``unit`` is always null: the API's ``unit``
 field is empty in practice, so the catalog states the unit instead.
 
 Pages hold at most a few tens of thousands of rows, so fields are pulled out of the row dicts with
@@ -19,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import orjson
 import polars as pl
 
 from transforms.contracts import (
@@ -29,10 +29,10 @@ from transforms.contracts import (
     ParseResult,
     empty_observations,
     empty_rejected,
-    raw_text,
     shorten,
 )
 from transforms.errors import PayloadError
+from transforms.json_strict import NonFiniteNumber, decode_json, json_text
 
 SOURCE = "worldbank"
 
@@ -60,11 +60,8 @@ def parse_worldbank(body: bytes) -> ParseResult:
 
 
 def _decode(body: bytes) -> list[Any]:
-    """Decode UTF-8 JSON; every World Bank answer, error or not, is a top-level array."""
-    try:
-        doc = orjson.loads(body)
-    except (orjson.JSONDecodeError, TypeError) as exc:
-        raise PayloadError(SOURCE, f"body is not UTF-8 JSON: {exc}") from None
+    """Decode strictly (`decode_json`); every World Bank answer, error or not, is a top-level array."""
+    doc = decode_json(body, SOURCE)
     if not isinstance(doc, list):
         raise PayloadError(SOURCE, f"top level is {type(doc).__name__}, expected an array")
     return doc
@@ -83,7 +80,7 @@ def _check_error_envelope(doc: list[Any]) -> None:
 def _message_text(message: Any) -> str:
     """One ``{"id": "120", "key": "Invalid value", "value": "..."}`` entry as ``120 Invalid value: ...``."""
     if not isinstance(message, dict):
-        return raw_text(message)
+        return json_text(message)
     return f"{message.get('id')} {message.get('key')}: {message.get('value')}"
 
 
@@ -101,7 +98,7 @@ def _next_page(paging: dict[str, Any]) -> int | None:
     """page + 1 while page < pages. Without readable page/pages paging would silently stop, so raise."""
     page, pages = _count(paging.get("page")), _count(paging.get("pages"))
     if page is None or pages is None:
-        raise PayloadError(SOURCE, f"paging has no usable page/pages: {shorten(raw_text(paging), 200)}")
+        raise PayloadError(SOURCE, f"paging has no usable page/pages: {shorten(json_text(paging), 200)}")
     return page + 1 if page < pages else None
 
 
@@ -148,11 +145,12 @@ def _rows_frame(rows: list[Any]) -> pl.DataFrame:
             "iso3": _strings(_field(dicts, "countryiso3code")),
             "country": _first_strings(_field(country, "value"), _field(country, "id")),
             "date": _strings(date),
-            "date_bad": [None if type(d) is str else raw_text(d) for d in date],
+            "date_bad": [None if type(d) is str else json_text(d) for d in date],
             "number": [v if type(v) in _NUMBER_TYPES else None for v in value],
-            "value_bad": [None if type(v) in _NUMBER_TYPES else raw_text(v) for v in value],
+            "value_bad": [None if type(v) in _NUMBER_TYPES else json_text(v) for v in value],
+            "value_non_finite": [type(v) is NonFiniteNumber for v in value],
             "status": _strings(_field(dicts, "obs_status")),
-            "row_text": [None if d is not None else raw_text(r) for r, d in zip(rows, dicts, strict=True)],
+            "row_text": [None if d is not None else json_text(r) for r, d in zip(rows, dicts, strict=True)],
         },
         schema={
             "row": pl.Int64,
@@ -164,6 +162,7 @@ def _rows_frame(rows: list[Any]) -> pl.DataFrame:
             "date_bad": pl.String,
             "number": pl.Float64,
             "value_bad": pl.String,
+            "value_non_finite": pl.Boolean,
             "status": pl.String,
             "row_text": pl.String,
         },
@@ -253,6 +252,8 @@ def _reason() -> pl.Expr:
         .then(pl.format("date {} is not a string", pl.col("date_bad")))
         .when(fault == "date")
         .then(pl.format("date '{}' is not a YYYY, YYYYQn or YYYYMmm period", pl.col("date")))
+        .when((fault == "value") & pl.col("value_non_finite"))
+        .then(pl.format("value '{}' is not a finite number", pl.col("value_bad").str.slice(0, _MAX_IN_REASON)))
         .when(fault == "value")
         .then(pl.format("value '{}' is not a number", pl.col("value_bad").str.slice(0, _MAX_IN_REASON)))
     )
@@ -298,10 +299,3 @@ def _rejected_columns() -> list[pl.Expr]:
         pl.col("reason"),
         raw.str.slice(0, MAX_RAW_VALUE).alias("raw_value"),
     ]
-
-
-# --- text helpers --------------------------------------------------------------------------------
-
-
-
-

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values, result_or_none
-from transforms.boj import UNITS, parse_boj
+from transforms.boj import parse_boj
 from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
 
@@ -132,6 +133,38 @@ def test_no_data_message_needs_no_resultset() -> None:
     assert result.rejected.height == 0
 
 
+def test_lang_jp_tankan_answer_reads_percent_points() -> None:
+    """A real lang=jp getDataCode answer (CO): only UNIT_J, with the unit %ポイント."""
+    result = parse_boj(fixture("getdatacode_co_jp.json"))
+    assert_contract(result)
+    assert result.rejected.height == 0
+    assert result.next_page is None
+    manufacturing = obs_by_period(result, "TK99F1000601GCQ01000")
+    assert list(manufacturing) == ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3",
+                                   "2025-Q4"]
+    assert [row["value"] for row in manufacturing.values()] == [11, 13, 13, 14, 12, 13, 14, 15]
+    assert obs_by_period(result, "TK99F2000601GCQ01000")["2025-Q4"]["value"] == 34
+    assert set(result.observations["unit"]) == {"pp"}
+    assert set(result.observations["source_updated"]) == {dt.date(2025, 12, 16)}
+
+
+def test_get_data_layer_page_of_md10_parses_with_its_units_and_next_position() -> None:
+    """A real getDataLayer page (MD10, frequency=q): lower-case "100 million yen" and "100 cases"."""
+    result = parse_boj(fixture("getdatalayer_md10_en.json"))
+    assert_contract(result)
+    assert result.rejected.height == 0
+    assert result.next_page == 255
+    deposits = obs_by_period(result, "DLDDLKY45090_DLDD3DBTTL")
+    assert len(deposits) == 11
+    assert deposits["2025-Q3"]["value"] == 10013142 * 1e8
+    assert deposits["2025-Q3"]["unit"] == "JPY"
+    assert deposits["2025-Q2"]["value"] == 0  # a quarter without a survey, as the BOJ sends it
+    accounts = obs_by_period(result, "DLDDLKY45590_DLDD3DBTTL6Q")
+    assert accounts["2023-Q1"]["value"] == 15046 * 100
+    assert accounts["2023-Q1"]["unit"] == "count"
+    assert set(result.observations["source_updated"]) == {dt.date(2025, 11, 12)}
+
+
 # --- units -------------------------------------------------------------------------------------
 
 
@@ -142,6 +175,18 @@ def test_no_data_message_needs_no_resultset() -> None:
         ("億円", "UNIT_J", "JPY", 1e8),
         ("Yen per U.S. Dollar", "UNIT", "JPY per USD", 1.0),
         ("1ドルにつき円", "UNIT_J", "JPY per USD", 1.0),
+        ("100 million yen", "UNIT", "JPY", 1e8),
+        ("Billion Yen", "UNIT", "JPY", 1e9),
+        ("十億円", "UNIT_J", "JPY", 1e9),
+        ("￥／＄", "UNIT_J", "JPY per USD", 1.0),
+        ("Million U.S. Dollars", "UNIT", "USD", 1e6),
+        ("Yen per 100 Won", "UNIT", "JPY per KRW", 0.01),
+        ("％", "UNIT_J", "percent", 1.0),
+        ("年％", "UNIT_J", "percent per annum", 1.0),
+        ("%ポイント", "UNIT_J", "pp", 1.0),
+        ("100 cases", "UNIT", "count", 100.0),
+        ("Jan.4.1999=100", "UNIT", "index (1999-01-04=100)", 1.0),
+        ("", "UNIT", "dimensionless", 1.0),
     ],
 )
 def test_units_map_to_canonical_and_scale(unit: str, unit_key: str, canonical: str, factor: float) -> None:
@@ -157,8 +202,50 @@ def test_jp_body_with_both_unit_fields_uses_the_known_label() -> None:
     assert result.observations["value"].to_list() == [2e8, 3e8]
 
 
+def test_a_stated_label_wins_over_an_empty_one() -> None:
+    entry = series(values=[2.0, 3.0], unit="")
+    entry["UNIT_J"] = "億円"
+    result = parse_boj(payload(entry))
+    assert result.observations["unit"].to_list() == ["JPY", "JPY"]
+    assert result.observations["value"].to_list() == [2e8, 3e8]
+
+
+def test_labels_that_state_different_units_reject_the_series() -> None:
+    """FM08's FXAR@02 is labelled "Euro per U.S. Dollar" but 1ユーロにつきドル: which is meant is unknown."""
+    entry = series("FXAR@02", values=[1.1, 1.2], unit="Euro per U.S. Dollar")
+    entry["UNIT_J"] = "1ユーロにつきドル"
+    result = parse_boj(payload(entry, series("FXERM07", unit="Yen per U.S. Dollar")))
+    assert result.observations["series_code"].to_list() == ["FXERM07", "FXERM07"]
+    assert result.rejected["reason"].to_list() == [
+        "unit labels disagree: UNIT 'Euro per U.S. Dollar' and UNIT_J '1ユーロにつきドル'"
+    ] * 2
+
+
+def test_units_option_reads_a_label_the_rules_do_not() -> None:
+    body = payload(series(values=[3.0, 4.0], unit="Number of Banks"))
+    assert parse_boj(body).rejected["reason"].to_list() == ["unknown unit 'Number of Banks'"] * 2
+    result = parse_boj(body, {"units": {"number of banks": ["count", 1]}, "base_url": "ignored"})
+    assert result.observations["unit"].to_list() == ["count", "count"]
+    assert result.observations["value"].to_list() == [3.0, 4.0]
+
+
 @pytest.mark.parametrize(
-    ("unit", "named"), [("%", "'%'"), ("Billion Yen", "'Billion Yen'"), (None, "None"), (7, "None")]
+    "units", [["count", 1], {"x": "count"}, {"x": ["count"]}, {"x": ["", 1]}, {"x": ["count", 0]}, {"x": ["c", True]},
+              {"x": ["c", float("inf")]}]
+)
+def test_malformed_units_option_raises_value_error(units: Any) -> None:
+    with pytest.raises(ValueError, match="boj option"):
+        parse_boj(payload(series()), {"units": units})
+
+
+def test_options_none_and_empty_are_the_default() -> None:
+    body = fixture("getdatacode_bp01_en.json")
+    assert parse_boj(body, None).observations.equals(parse_boj(body, {}).observations)
+
+
+@pytest.mark.parametrize(
+    ("unit", "named"),
+    [("furlongs", "'furlongs'"), ("Yen per Zorkmid", "'Yen per Zorkmid'"), (None, "None"), (7, "None")],
 )
 def test_unknown_unit_rejects_every_row_of_that_series(unit: Any, named: str) -> None:
     good = series("FXERM07", unit="Yen per U.S. Dollar")
@@ -366,6 +453,96 @@ def test_empty_resultset_is_an_empty_result() -> None:
     assert result.observations.height == 0
 
 
+# --- strict JSON: repeated keys and non-finite numbers (issue #13) ---------------------------------
+
+
+def test_a_series_with_two_values_keys_is_rejected_whole_not_half_read() -> None:
+    """The attack of #13.3: the second VALUES silently replaced the first, 143 points vanished."""
+    body = fixture("getdatacode_bp01_en.json")
+    first = body.index(b'"VALUES": {')
+    doubled = body[:first] + b'"VALUES": {"SURVEY_DATES": [201311], "VALUES": [999]},\n   ' + body[first:]
+    with pytest.raises(PayloadError) as info:
+        parse_boj(doubled)
+    assert info.value.source == "boj"
+    assert "key 'VALUES' appears more than once in object RESULTSET[0]" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b'{"STATUS": 200, "RESULTSET": [], "RESULTSET": []}', "the top-level object"),
+        (b'{"STATUS": 200, "STATUS": 400, "RESULTSET": []}', "the top-level object"),
+        (
+            b'{"STATUS": 200, "RESULTSET": [{"SERIES_CODE": "A", "VALUES": {"VALUES": [1], "VALUES": [2]}}]}',
+            "object RESULTSET[0].VALUES",
+        ),
+    ],
+)
+def test_any_repeated_key_rejects_the_body(body: bytes, where: str) -> None:
+    with pytest.raises(PayloadError, match=f"appears more than once in {re.escape(where)}"):
+        parse_boj(body)
+
+
+def bp01_sized_body(bad: str | None = None, at: int = 0) -> bytes:
+    """27 series x 128 months = 3,456 points, as many as the attacked BP01 body; `bad` replaces point `at`."""
+    dates = [100 * (2014 + m // 12) + m % 12 + 1 for m in range(128)]
+    entries = [series(f"BPBP6JYNS{i:04d}", dates, [float(i * 128 + m) for m in range(128)]) for i in range(27)]
+    entries[at // 128]["VALUES"]["VALUES"][at % 128] = "@@BAD@@"
+    body = payload(*entries)
+    return body.replace(b'"@@BAD@@"', (bad or "1.0").encode())
+
+
+@pytest.mark.parametrize("literal", ["1e309", "-1e309", "NaN", "Infinity", "-Infinity", "1E400", "9" * 400])
+def test_one_non_finite_literal_quarantines_that_point_and_keeps_the_rest(literal: str) -> None:
+    """The attack of #13.4: one such literal used to fail the whole source, dropping 3,456 rows."""
+    result = parse_boj(bp01_sized_body(literal, at=1000))
+    assert_contract(result)
+    assert result.observations.height == 3455
+    (row,) = result.rejected.to_dicts()
+    assert row == {
+        "series_code": "BPBP6JYNS0007",
+        "row_ref": "RESULTSET[7].VALUES[104]",
+        "reason": f"value '{literal[:50]}' is not a finite number",
+        "raw_value": literal[:200],
+    }
+    assert result.observations["value"].is_finite().all()
+
+
+def test_non_finite_survey_date_is_a_bad_date() -> None:
+    body = payload(series(dates=["@@BAD@@", 201402])).replace(b'"@@BAD@@"', b"NaN")
+    result = parse_boj(body)
+    assert result.observations["period"].to_list() == ["2014-02"]
+    assert result.rejected["reason"].to_list() == ["survey date 'NaN' is not a valid MONTHLY date"]
+
+
+def test_non_finite_values_beyond_the_dates_are_quoted_as_written() -> None:
+    body = payload(series(dates=[201401], values=[1.0, "@@BAD@@"])).replace(b'"@@BAD@@"', b"-Infinity")
+    result = parse_boj(body)
+    assert result.rejected.select("reason", "raw_value").rows() == [("no survey date for value", "-Infinity")]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (b'{"STATUS": NaN, "RESULTSET": []}', "BOJ API error NaN"),
+        (b'{"STATUS": 200, "RESULTSET": [{"SERIES_CODE": NaN}]}', "RESULTSET[0].SERIES_CODE is NaN"),
+        (b'{"STATUS": 200, "RESULTSET": [1e309]}', "RESULTSET[0] is NonFiniteNumber"),
+    ],
+)
+def test_non_finite_literal_where_the_shape_needs_something_else_raises(body: bytes, fragment: str) -> None:
+    with pytest.raises(PayloadError, match=re.escape(fragment)):
+        parse_boj(body)
+
+
+def test_non_finite_next_position_and_last_update_are_ignored() -> None:
+    entry = series()
+    entry["LAST_UPDATE"] = "@@BAD@@"
+    result = parse_boj(payload(entry, next_position="@@POS@@").replace(b'"@@BAD@@"', b"NaN")
+                       .replace(b'"@@POS@@"', b"Infinity"))
+    assert result.next_page is None
+    assert result.observations["source_updated"].null_count() == 2
+
+
 # --- payload errors ------------------------------------------------------------------------------
 
 
@@ -447,16 +624,30 @@ def test_any_json_parses_or_raises_payload_error(doc: Any) -> None:
     parse_or_payload_error(orjson.dumps(doc))
 
 
+NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e309", "-2E400"]
+non_finite = st.sampled_from([f"@@{literal}@@" for literal in NON_FINITE])
+
+
+def with_literals(body: bytes) -> bytes:
+    """orjson cannot write NaN or 1e309: placeholders become those literals in the body."""
+    for literal in NON_FINITE:
+        body = body.replace(f'"@@{literal}@@"'.encode(), literal.encode())
+    return body
+
+
 fuzzed_entries = st.fixed_dictionaries(
     {
         "SERIES_CODE": st.sampled_from(["A", "B"]) | json_values,
-        "UNIT": st.sampled_from([*UNITS, "%"]) | json_values,
+        "UNIT": st.sampled_from(["100 million Yen", "億円", "￥／＄", "%ポイント", "", "furlongs"]) | json_values,
         "FREQUENCY": st.sampled_from(["MONTHLY", "QUARTERLY", "ANNUAL(MAR)", "DAILY", "HOURLY"]) | json_values,
         "LAST_UPDATE": st.integers(0, 99_999_999) | json_values,
         "VALUES": st.fixed_dictionaries(
             {
-                "SURVEY_DATES": st.lists(st.integers(min_value=0, max_value=30_000_000) | json_values, max_size=6),
-                "VALUES": st.lists(st.floats(allow_nan=False, allow_infinity=False) | json_values, max_size=6),
+                "SURVEY_DATES": st.lists(
+                    st.integers(min_value=0, max_value=30_000_000) | json_values | non_finite, max_size=6
+                ),
+                "VALUES": st.lists(st.floats(allow_nan=False, allow_infinity=False) | json_values | non_finite,
+                                   max_size=6),
             }
         )
         | json_values,
@@ -474,9 +665,10 @@ def point_count(entry: dict[str, Any]) -> int:
 @PROPERTY_SETTINGS
 @given(st.lists(fuzzed_entries, max_size=4), json_values)
 def test_fuzzed_resultsets_account_for_every_point(entries: list[dict[str, Any]], next_position: Any) -> None:
-    result = parse_or_payload_error(payload(*entries, next_position=next_position))
+    result = parse_or_payload_error(with_literals(payload(*entries, next_position=next_position)))
     if result is not None:
         assert result.observations.height + result.rejected.height == sum(map(point_count, entries))
+        assert result.observations["value"].is_finite().fill_null(True).all()
         assert result.rejected["reason"].null_count() == 0
         assert result.rejected["row_ref"].null_count() == 0
 

@@ -228,6 +228,67 @@ def test_null_rows_keep_paging() -> None:
     assert result.next_page == 2
 
 
+# --- strict JSON: repeated keys and non-finite numbers (issue #13) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b'[{"page": 1, "pages": 1, "page": 2}, []]', "object [0]"),
+        (b'[{"page": 1, "pages": 1}, [{"date": "2014", "value": 1, "value": 2}]]', "object [1][0]"),
+        (b'[{"page": 1, "pages": 1}, [{"country": {"id": "JP", "id": "US"}}]]', "object [1][0].country"),
+    ],
+)
+def test_a_repeated_key_rejects_the_page(body: bytes, where: str) -> None:
+    with pytest.raises(PayloadError) as info:
+        parse_worldbank(body)
+    assert info.value.source == "worldbank"
+    assert f"appears more than once in {where}" in str(info.value)
+
+
+def test_recorded_response_with_a_repeated_value_key_is_not_half_read() -> None:
+    body = fixture("us_gnp_pcap_1990_1997.json")
+    doubled = body.replace(b'"value":31270', b'"value":31270,"value":1', 1)
+    assert doubled != body
+    with pytest.raises(PayloadError, match="key 'value' appears more than once in object \\[1\\]\\[0\\]"):
+        parse_worldbank(doubled)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "1e309", "-1E999"])
+def test_one_non_finite_value_rejects_that_row_and_keeps_the_rest(literal: str) -> None:
+    """#13.4 for the World Bank: a 1,000-row page with one bad literal keeps 999 rows."""
+    rows = [row(date=str(1000 + i), value=float(i)) for i in range(1000)]
+    rows[417]["value"] = "@@BAD@@"
+    result = parse_worldbank(page(rows).replace(b'"@@BAD@@"', literal.encode()))
+    assert_contract(result)
+    assert result.observations.height == 999
+    assert result.rejected.to_dicts() == [
+        {
+            "series_code": "BX.GSR.CCIS.CD",
+            "row_ref": "[1][417]",
+            "reason": f"value '{literal}' is not a finite number",
+            "raw_value": literal,
+        }
+    ]
+    assert result.observations["value"].is_finite().all()
+
+
+def test_non_finite_literals_elsewhere_are_not_numbers_or_strings() -> None:
+    body = page([row(date="@@BAD@@"), row(countryiso3code="@@BAD@@", date="2015"), "@@BAD@@", row(date="2016")])
+    result = parse_worldbank(body.replace(b'"@@BAD@@"', b"NaN"))
+    assert result.observations["period"].to_list() == ["2016"]
+    assert result.rejected.select("row_ref", "reason", "raw_value").rows() == [
+        ("[1][0]", "date NaN is not a string", "NaN"),
+        ("[1][1]", "no ISO3 code for country Japan", "12345.5"),
+        ("[1][2]", "row is not an object", "NaN"),
+    ]
+
+
+def test_non_finite_paging_raises_with_the_literal_quoted() -> None:
+    with pytest.raises(PayloadError, match=r"page/pages: .*NaN"):
+        parse_worldbank(page([row()], page_no="@@BAD@@").replace(b'"@@BAD@@"', b"NaN"))
+
+
 # --- payload errors ------------------------------------------------------------------------------
 
 
@@ -289,13 +350,25 @@ def test_any_json_parses_or_raises_payload_error(doc: Any) -> None:
     parse_or_payload_error(orjson.dumps(doc))
 
 
+NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e309"]
+
+
+def with_literals(body: bytes) -> bytes:
+    """orjson cannot write NaN or 1e309: placeholders become those literals in the body."""
+    for literal in NON_FINITE:
+        body = body.replace(f'"@@{literal}@@"'.encode(), literal.encode())
+    return body
+
+
 fuzzed_rows = st.fixed_dictionaries(
     {
         "indicator": st.fixed_dictionaries({"id": st.sampled_from(["BX.GSR.CCIS.CD", ""]) | json_values}) | json_values,
         "country": st.fixed_dictionaries({"id": st.just("JP"), "value": st.just("Japan")}) | json_values,
         "countryiso3code": st.sampled_from(["JPN", "USA", ""]) | json_values,
         "date": st.sampled_from(["2014", "2014Q2", "2014M07", "2014M13"]) | json_values,
-        "value": st.floats(allow_nan=False, allow_infinity=False) | json_values,
+        "value": st.floats(allow_nan=False, allow_infinity=False)
+        | json_values
+        | st.sampled_from([f"@@{literal}@@" for literal in NON_FINITE]),
         "obs_status": st.sampled_from(["", "E"]) | json_values,
     }
 )
@@ -307,9 +380,10 @@ fuzzed_rows = st.fixed_dictionaries(
     st.lists(fuzzed_rows | json_values, max_size=8),
 )
 def test_fuzzed_pages_account_for_every_row(meta: dict[str, Any], rows: list[Any]) -> None:
-    result = parse_or_payload_error(orjson.dumps([meta, rows]))
+    result = parse_or_payload_error(with_literals(orjson.dumps([meta, rows])))
     if result is not None:
         assert result.observations.height + result.rejected.height == len(rows)
+        assert result.observations["value"].is_finite().fill_null(True).all()
         assert result.rejected["reason"].null_count() == 0
         key = pl.struct("series_code", "area", "period")
         assert result.observations.select(key.is_unique().all()).item()
