@@ -46,7 +46,7 @@ class BojAdapter(SourceAdapter):
         return requests
 
     def parse(self, body: bytes, request: Request, source: Source, catalog: Catalog, info: ResponseInfo) -> Parsed:
-        return Parsed.of(parse_boj(body))
+        return Parsed.of(parse_boj(body, source.options))
 
     def render_sample(
         self, request: Request, source: Source, catalog: Catalog, data: Mapping[str, Any]
