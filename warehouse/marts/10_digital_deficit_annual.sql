@@ -2,6 +2,13 @@
 -- broad  = BOJ items 907 (telecom, computer and information services) + 9062 (copyrights) + 9082 (consulting)
 -- narrow = 9072 (computer services) + 9062 + 9082.
 -- Only years with all 12 months of every component (and of the USD/JPY rate) are kept.
+--
+-- Deterministic (published files are byte-stable, #9): each monthly value is taken as whole yen and each
+-- monthly USD amount as whole cents, in DECIMAL, so every sum is exact and cannot depend on the order in
+-- which DuckDB's threads add rows (a parallel SUM of DOUBLE does: the last bits changed from run to run).
+-- Nothing is lost: BOJ publishes these series in units of 100 million yen (at most one decimal), so the
+-- DOUBLE values differ from whole yen only by the float error of the unit conversion (6509999999.999999
+-- for 65.1 億円); a cent is 1e-8 of that unit. Values are converted back to DOUBLE once, at the end.
 CREATE OR REPLACE TABLE marts.digital_deficit_annual AS
 WITH definitions(definition, component) AS (
     VALUES ('broad', '907'), ('broad', '9062'), ('broad', '9082'),
@@ -12,7 +19,7 @@ monthly AS (
         regexp_extract(o.indicator_id, '^bop_services_(\d+)_(credit|debit|net)$', 1) AS component,
         regexp_extract(o.indicator_id, '^bop_services_(\d+)_(credit|debit|net)$', 2) AS flow,
         o.period,
-        o.value,
+        CAST(o.value AS DECIMAL(38, 0)) AS value,
         o.is_sample
     FROM core.observations AS o
     WHERE o.valid_to IS NULL AND o.area = 'JPN' AND o.indicator_id LIKE 'bop_services_%'
@@ -36,7 +43,14 @@ component_month AS (
     GROUP BY ALL
 ),
 with_fx AS (
-    SELECT c.*, f.jpy_per_usd, c.is_sample OR coalesce(f.is_sample, FALSE) AS any_sample
+    -- each month in US dollars at that month's rate, as whole cents
+    SELECT
+        c.*,
+        CAST(c.credit_jpy / f.jpy_per_usd AS DECIMAL(38, 2)) AS credit_usd,
+        CAST(c.debit_jpy / f.jpy_per_usd AS DECIMAL(38, 2)) AS debit_usd,
+        CAST(c.balance_jpy / f.jpy_per_usd AS DECIMAL(38, 2)) AS balance_usd,
+        f.jpy_per_usd,
+        c.is_sample OR coalesce(f.is_sample, FALSE) AS any_sample
     FROM component_month AS c
     LEFT JOIN fx AS f USING (period)
 ),
@@ -48,9 +62,9 @@ component_year AS (
         sum(credit_jpy) AS credit_jpy,
         sum(debit_jpy) AS debit_jpy,
         sum(balance_jpy) AS balance_jpy,
-        sum(credit_jpy / jpy_per_usd) AS credit_usd,
-        sum(debit_jpy / jpy_per_usd) AS debit_usd,
-        sum(balance_jpy / jpy_per_usd) AS balance_usd,
+        sum(credit_usd) AS credit_usd,
+        sum(debit_usd) AS debit_usd,
+        sum(balance_usd) AS balance_usd,
         count(*) FILTER (WHERE balance_jpy IS NOT NULL AND jpy_per_usd IS NOT NULL) AS full_months,
         bool_or(any_sample) AS is_sample
     FROM with_fx
@@ -67,7 +81,7 @@ complete_years AS (
     GROUP BY c.year, c.definition, d.components
     HAVING min(c.full_months) = 12 AND count(*) = d.components
 ),
-rows AS (
+exact_rows AS (
     SELECT c.year, c.definition, c.component, c.credit_jpy, c.debit_jpy, c.balance_jpy,
            c.credit_usd, c.debit_usd, c.balance_usd, c.is_sample
     FROM component_year AS c
@@ -78,6 +92,19 @@ rows AS (
     FROM component_year AS c
     JOIN complete_years USING (year, definition)
     GROUP BY ALL
+),
+rows AS (
+    -- the exact sums, converted to DOUBLE once
+    SELECT
+        year, definition, component,
+        CAST(credit_jpy AS DOUBLE) AS credit_jpy,
+        CAST(debit_jpy AS DOUBLE) AS debit_jpy,
+        CAST(balance_jpy AS DOUBLE) AS balance_jpy,
+        CAST(credit_usd AS DOUBLE) AS credit_usd,
+        CAST(debit_usd AS DOUBLE) AS debit_usd,
+        CAST(balance_usd AS DOUBLE) AS balance_usd,
+        is_sample
+    FROM exact_rows
 )
 SELECT
     year,
@@ -102,12 +129,12 @@ COMMENT ON TABLE marts.digital_deficit_annual IS 'Japan''s digital deficit by ca
 COMMENT ON COLUMN marts.digital_deficit_annual.year IS 'Calendar year (January-December).';
 COMMENT ON COLUMN marts.digital_deficit_annual.definition IS 'broad (907+9062+9082, as MOF/Nikkei/Jiji) or narrow (9072+9062+9082, as the MIC white paper headline).';
 COMMENT ON COLUMN marts.digital_deficit_annual.component IS 'BOJ item code of the component (907, 9072, 9062, 9082) or total for the definition''s sum.';
-COMMENT ON COLUMN marts.digital_deficit_annual.credit_jpy IS 'Receipts from abroad in yen (sum of 12 months).';
-COMMENT ON COLUMN marts.digital_deficit_annual.debit_jpy IS 'Payments abroad in yen (sum of 12 months).';
-COMMENT ON COLUMN marts.digital_deficit_annual.balance_jpy IS 'Net balance in yen (BOJ net series; negative = deficit).';
-COMMENT ON COLUMN marts.digital_deficit_annual.balance_usd IS 'Net balance in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07), then summed.';
+COMMENT ON COLUMN marts.digital_deficit_annual.credit_jpy IS 'Receipts from abroad in yen (sum of 12 months, each taken as whole yen; exact).';
+COMMENT ON COLUMN marts.digital_deficit_annual.debit_jpy IS 'Payments abroad in yen (sum of 12 months, each taken as whole yen; exact).';
+COMMENT ON COLUMN marts.digital_deficit_annual.balance_jpy IS 'Net balance in yen (BOJ net series, sum of 12 months, each taken as whole yen; negative = deficit).';
+COMMENT ON COLUMN marts.digital_deficit_annual.balance_usd IS 'Net balance in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07) and taken as whole cents, then summed exactly (so the value does not depend on summation order).';
 COMMENT ON COLUMN marts.digital_deficit_annual.balance_yoy_pct IS 'Change of balance_jpy from the previous year, percent of the previous year''s absolute balance (negative = deficit grew).';
-COMMENT ON COLUMN marts.digital_deficit_annual.credit_usd IS 'Receipts from abroad in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07), then summed.';
-COMMENT ON COLUMN marts.digital_deficit_annual.debit_usd IS 'Payments abroad in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07), then summed.';
+COMMENT ON COLUMN marts.digital_deficit_annual.credit_usd IS 'Receipts from abroad in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07) and taken as whole cents, then summed exactly.';
+COMMENT ON COLUMN marts.digital_deficit_annual.debit_usd IS 'Payments abroad in US dollars: each month converted at that month''s average USD/JPY (BOJ FXERM07) and taken as whole cents, then summed exactly.';
 COMMENT ON COLUMN marts.digital_deficit_annual.share_of_total_pct IS 'balance_jpy of the component in percent of the definition''s total balance_jpy for the same year (not rounded; 100 on the total row). Components add up to 100; a component in surplus while the total is in deficit has a negative share. NULL when the total is 0.';
 COMMENT ON COLUMN marts.digital_deficit_annual.is_sample IS 'TRUE when any input value is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';

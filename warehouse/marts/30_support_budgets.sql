@@ -30,10 +30,11 @@ budgets AS (
     WHERE o.valid_to IS NULL AND o.source_id = 'published' AND o.value IS NOT NULL AND o.unit = 'JPY'
 ),
 fx_annual AS (
-    -- calendar years with all 12 monthly averages of BOJ FXERM07
+    -- calendar years with all 12 monthly averages of BOJ FXERM07; averaged as DECIMAL (BOJ states the rate to
+    -- 2 decimals, 6 are kept) so that the mean is exact and does not depend on summation order
     SELECT
         TRY_CAST(substr(period, 1, 4) AS INTEGER) AS year,
-        avg(value) AS jpy_per_usd,
+        CAST(avg(CAST(value AS DECIMAL(18, 6))) AS DOUBLE) AS jpy_per_usd,
         bool_or(is_sample) AS is_sample
     FROM core.observations
     WHERE valid_to IS NULL AND indicator_id = 'fx_usdjpy_monthly_avg' AND area = 'JPN' AND value IS NOT NULL
@@ -93,7 +94,7 @@ SELECT
     source,
     is_sample OR fx_is_sample AS is_sample
 FROM converted
-ORDER BY program = 'ai_investment_budget', amount_jpy DESC, indicator_id, period;
+ORDER BY program = 'ai_investment_budget', amount_jpy DESC, indicator_id, area, period;
 
 COMMENT ON TABLE marts.support_budgets IS 'Public support budgets for content (Japan''s overseas expansion support, its previous budget, other governments'' content industry support) and announced public AI investment, as published, in yen and US dollars; one row per amount (curated indicator and period).';
 COMMENT ON COLUMN marts.support_budgets.indicator_id IS 'Curated indicator (core.indicators), e.g. pub_content_support_budget_seed.';

@@ -246,7 +246,11 @@ series_values AS (
         v.indicator_id,
         v.area,
         CASE WHEN i.frequency IN ('monthly', 'quarterly') THEN substr(v.period, 1, 4) ELSE v.period END AS period,
-        CASE WHEN i.unit LIKE '% per %' THEN avg(v.value) ELSE sum(v.value) END AS value,
+        -- summed (averaged) as DECIMAL to a millionth of the unit: exact, so independent of summation order
+        CAST(CASE
+            WHEN i.unit LIKE '% per %' THEN avg(CAST(v.value AS DECIMAL(38, 6)))
+            ELSE sum(CAST(v.value AS DECIMAL(38, 6)))
+        END AS DOUBLE) AS value,
         max(v.valid_from) AS valid_from,
         bool_or(v.known_later) AS known_later,
         bool_or(v.is_sample) AS is_sample,
@@ -360,7 +364,7 @@ circular AS (
     SELECT
         article_id,
         figure_index,
-        arg_min(series_id, abs(claim_value - official_cmp)) AS series_id,
+        arg_min(series_id, {'distance': abs(claim_value - official_cmp), 'series_id': series_id}) AS series_id,
         bool_or(CAST(valid_from AS DATE) = article_published_at) AS same_date
     FROM applicable
     WHERE only_article_source
@@ -412,7 +416,7 @@ projection_range AS (
         string_agg(
             claims_check_amount(a.official_cmp, a.series_unit) || ' (' || a.short_definition || ', '
                 || a.publisher_label || ')',
-            ', ' ORDER BY a.official_cmp
+            ', ' ORDER BY a.official_cmp, a.series_id
         ) AS listed
     FROM chosen AS ch
     JOIN applicable AS a
@@ -638,7 +642,7 @@ pair_checks AS (
 SELECT * FROM claim_checks
 UNION ALL BY NAME
 SELECT * FROM pair_checks
-ORDER BY article_id, figure_index, verdict;
+ORDER BY article_id, figure_index, verdict, surface;
 
 COMMENT ON TABLE marts.claims_check IS 'Every figure an article claims, checked against the official or published value as known on the article''s date (consistent, differs, definition_differs, projection, unverifiable), plus one row per pair of figures the article gives as equivalents that disagree (inconsistent_within_article). Rules: warehouse/marts/80_claims_check.sql.';
 COMMENT ON COLUMN marts.claims_check.article_id IS 'Article (core.articles.article_id).';
