@@ -13,6 +13,8 @@ WITH number_words(word, n) AS (
 plans AS (
     SELECT
         o.indicator_id,
+        i.name_en AS indicator_name_en,
+        i.name_ja AS indicator_name_ja,
         o.area,
         o.period AS announced_period,
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS announced_year,
@@ -76,6 +78,8 @@ path AS (
 )
 SELECT
     p.indicator_id,
+    p.indicator_name_en,
+    p.indicator_name_ja,
     p.area,
     p.year,
     p.amount_jpy,
@@ -105,6 +109,8 @@ ORDER BY p.area, p.indicator_id, p.announced_period, p.year;
 
 COMMENT ON TABLE marts.ai_investment IS 'Announced public AI investment as a yearly path: each announced total (curated topic ai_investment_budget) spread evenly over the fiscal years of its stated span, because no yearly split is published. Japan: 1 trillion yen over five years announced in 2025, i.e. 2026-2030. Other economies get rows as soon as the curated file holds an ai_investment_budget figure for them; it holds none today.';
 COMMENT ON COLUMN marts.ai_investment.indicator_id IS 'Curated indicator of the announcement (core.indicators), e.g. pub_ai_investment_plan_seed.';
+COMMENT ON COLUMN marts.ai_investment.indicator_name_en IS 'English name of indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.ai_investment.indicator_name_ja IS 'Japanese name of indicator_id (core.indicators.name_ja).';
 COMMENT ON COLUMN marts.ai_investment.area IS 'ISO 3166-1 alpha-3 code of the government that announced it (only JPN today: the warehouse has no peer figures).';
 COMMENT ON COLUMN marts.ai_investment.year IS 'Fiscal year of the path: the span_years fiscal years after the announcement year (announced in 2025 over five years: 2026 to 2030). The announcement does not say which years; this assumes the span starts the year after. When no span is stated: the announcement year.';
 COMMENT ON COLUMN marts.ai_investment.amount_jpy IS 'announced_total_jpy / span_years, in yen: an even split, not a published yearly budget.';
