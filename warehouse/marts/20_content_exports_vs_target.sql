@@ -29,10 +29,20 @@ ranked AS (
     WHERE year IS NOT NULL
 ),
 actual AS (
-    SELECT year, value AS overseas_sales_jpy, indicator_id, source, is_sample,
-           year = max(year) OVER () AS is_latest
+    SELECT
+        year,
+        value AS overseas_sales_jpy,
+        indicator_id,
+        source,
+        is_sample,
+        year = max(year) OVER () AS is_latest,
+        lag(year) OVER w = year - 1 AS has_previous,
+        lag(value) OVER w AS previous_sales_jpy,
+        first_value(year) OVER w AS base_year,
+        first_value(value) OVER w AS base_sales_jpy
     FROM ranked
     WHERE topic = 'content_overseas_sales' AND pick = 1
+    WINDOW w AS (ORDER BY year)
 ),
 target AS (
     SELECT year AS target_year, value AS target_jpy, indicator_id, source, is_sample
@@ -42,6 +52,13 @@ target AS (
 SELECT
     a.year,
     a.overseas_sales_jpy,
+    CASE WHEN a.has_previous AND a.previous_sales_jpy > 0 THEN
+        100.0 * (a.overseas_sales_jpy / a.previous_sales_jpy - 1)
+    END AS sales_yoy_pct,
+    a.base_year AS cagr_base_year,
+    CASE WHEN a.year > a.base_year AND a.base_sales_jpy > 0 AND a.overseas_sales_jpy > 0 THEN
+        100.0 * (power(a.overseas_sales_jpy / a.base_sales_jpy, 1.0 / (a.year - a.base_year)) - 1)
+    END AS sales_cagr_pct,
     t.target_year,
     t.target_jpy,
     t.target_jpy - a.overseas_sales_jpy AS gap_jpy,
@@ -54,15 +71,24 @@ SELECT
     a.source,
     t.source AS target_source,
     a.indicator_id AS actual_indicator_id,
+    ai.name_en AS actual_indicator_name_en,
+    ai.name_ja AS actual_indicator_name_ja,
     t.indicator_id AS target_indicator_id,
+    ti.name_en AS target_indicator_name_en,
+    ti.name_ja AS target_indicator_name_ja,
     a.is_sample OR t.is_sample AS is_sample
 FROM actual AS a
 CROSS JOIN target AS t
+LEFT JOIN core.indicators AS ai ON ai.indicator_id = a.indicator_id
+LEFT JOIN core.indicators AS ti ON ti.indicator_id = t.indicator_id
 ORDER BY t.target_year, a.year;
 
 COMMENT ON TABLE marts.content_exports_vs_target IS 'Overseas sales of Japanese content (curated topic content_overseas_sales) against each government target year (topic content_overseas_sales_target, the new Cool Japan strategy): one row per actual year and target year, with the gap and the annual growth needed.';
 COMMENT ON COLUMN marts.content_exports_vs_target.year IS 'Year of the actual overseas sales figure (calendar year as published; a fiscal year FYYYYY is taken as its starting year).';
 COMMENT ON COLUMN marts.content_exports_vs_target.overseas_sales_jpy IS 'Overseas sales of Japanese content that year, in yen, as published (current value in core.observations).';
+COMMENT ON COLUMN marts.content_exports_vs_target.sales_yoy_pct IS 'Year-on-year growth of overseas sales in yen: 100 * (overseas_sales_jpy / overseas_sales_jpy of the previous year - 1), percent, not rounded. NULL when the previous year has no actual figure.';
+COMMENT ON COLUMN marts.content_exports_vs_target.cagr_base_year IS 'First year with an actual figure: the base of sales_cagr_pct.';
+COMMENT ON COLUMN marts.content_exports_vs_target.sales_cagr_pct IS 'Compound annual growth of overseas sales achieved since cagr_base_year: 100 * ((overseas_sales_jpy / overseas_sales_jpy of cagr_base_year)^(1 / (year - cagr_base_year)) - 1), percent, not rounded; compare with required_growth_pct. NULL in the base year.';
 COMMENT ON COLUMN marts.content_exports_vs_target.target_year IS 'Year the government target is set for (2028 and 2033 in the new Cool Japan strategy).';
 COMMENT ON COLUMN marts.content_exports_vs_target.target_jpy IS 'Target overseas sales for target_year, in yen.';
 COMMENT ON COLUMN marts.content_exports_vs_target.gap_jpy IS 'target_jpy - overseas_sales_jpy: how much more a year must be sold abroad by target_year, in yen.';
@@ -73,4 +99,8 @@ COMMENT ON COLUMN marts.content_exports_vs_target.source IS 'Who published the a
 COMMENT ON COLUMN marts.content_exports_vs_target.target_source IS 'Who set the target and who reported it (publisher via reporter), from the curated catalog.';
 COMMENT ON COLUMN marts.content_exports_vs_target.actual_indicator_id IS 'Curated indicator of the actual figure (core.indicators), e.g. pub_content_overseas_sales_human_media.';
 COMMENT ON COLUMN marts.content_exports_vs_target.target_indicator_id IS 'Curated indicator of the target (core.indicators), e.g. pub_content_overseas_sales_target_cabinet.';
+COMMENT ON COLUMN marts.content_exports_vs_target.actual_indicator_name_en IS 'English name of actual_indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.content_exports_vs_target.actual_indicator_name_ja IS 'Japanese name of actual_indicator_id (core.indicators.name_ja).';
+COMMENT ON COLUMN marts.content_exports_vs_target.target_indicator_name_en IS 'English name of target_indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.content_exports_vs_target.target_indicator_name_ja IS 'Japanese name of target_indicator_id (core.indicators.name_ja).';
 COMMENT ON COLUMN marts.content_exports_vs_target.is_sample IS 'TRUE when the actual figure or the target is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';

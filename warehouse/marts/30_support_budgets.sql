@@ -14,6 +14,8 @@ WITH topics(program, program_name_en) AS (
 budgets AS (
     SELECT
         o.indicator_id,
+        i.name_en AS indicator_name_en,
+        i.name_ja AS indicator_name_ja,
         o.area,
         t.program,
         t.program_name_en,
@@ -30,10 +32,11 @@ budgets AS (
     WHERE o.valid_to IS NULL AND o.source_id = 'published' AND o.value IS NOT NULL AND o.unit = 'JPY'
 ),
 fx_annual AS (
-    -- calendar years with all 12 monthly averages of BOJ FXERM07
+    -- calendar years with all 12 monthly averages of BOJ FXERM07; averaged as DECIMAL (BOJ states the rate to
+    -- 2 decimals, 6 are kept) so that the mean is exact and does not depend on summation order
     SELECT
         TRY_CAST(substr(period, 1, 4) AS INTEGER) AS year,
-        avg(value) AS jpy_per_usd,
+        CAST(avg(CAST(value AS DECIMAL(18, 6))) AS DOUBLE) AS jpy_per_usd,
         bool_or(is_sample) AS is_sample
     FROM core.observations
     WHERE valid_to IS NULL AND indicator_id = 'fx_usdjpy_monthly_avg' AND area = 'JPN' AND value IS NOT NULL
@@ -75,6 +78,8 @@ converted AS (
 )
 SELECT
     indicator_id,
+    indicator_name_en,
+    indicator_name_ja,
     area,
     program,
     program_name_en,
@@ -93,10 +98,12 @@ SELECT
     source,
     is_sample OR fx_is_sample AS is_sample
 FROM converted
-ORDER BY program = 'ai_investment_budget', amount_jpy DESC, indicator_id, period;
+ORDER BY program = 'ai_investment_budget', amount_jpy DESC, indicator_id, area, period;
 
 COMMENT ON TABLE marts.support_budgets IS 'Public support budgets for content (Japan''s overseas expansion support, its previous budget, other governments'' content industry support) and announced public AI investment, as published, in yen and US dollars; one row per amount (curated indicator and period).';
 COMMENT ON COLUMN marts.support_budgets.indicator_id IS 'Curated indicator (core.indicators), e.g. pub_content_support_budget_seed.';
+COMMENT ON COLUMN marts.support_budgets.indicator_name_en IS 'English name of indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.support_budgets.indicator_name_ja IS 'Japanese name of indicator_id (core.indicators.name_ja).';
 COMMENT ON COLUMN marts.support_budgets.area IS 'ISO 3166-1 alpha-3 code of the government that spends it (JPN, KOR, CHN, USA).';
 COMMENT ON COLUMN marts.support_budgets.program IS 'Curated topic: content_overseas_support_budget, content_overseas_support_budget_previous, content_support_budget or ai_investment_budget (catalog/curated/topics.yaml).';
 COMMENT ON COLUMN marts.support_budgets.program_name_en IS 'English name of the topic (catalog/curated/topics.yaml).';

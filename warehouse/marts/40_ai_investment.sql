@@ -13,6 +13,8 @@ WITH number_words(word, n) AS (
 plans AS (
     SELECT
         o.indicator_id,
+        i.name_en AS indicator_name_en,
+        i.name_ja AS indicator_name_ja,
         o.area,
         o.period AS announced_period,
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS announced_year,
@@ -34,10 +36,11 @@ spans AS (
     WHERE p.announced_year IS NOT NULL
 ),
 fx_annual AS (
-    -- calendar years with all 12 monthly averages of BOJ FXERM07
+    -- calendar years with all 12 monthly averages of BOJ FXERM07; averaged as DECIMAL (BOJ states the rate to
+    -- 2 decimals, 6 are kept) so that the mean is exact and does not depend on summation order
     SELECT
         TRY_CAST(substr(period, 1, 4) AS INTEGER) AS year,
-        avg(value) AS jpy_per_usd,
+        CAST(avg(CAST(value AS DECIMAL(18, 6))) AS DOUBLE) AS jpy_per_usd,
         bool_or(is_sample) AS is_sample
     FROM core.observations
     WHERE valid_to IS NULL AND indicator_id = 'fx_usdjpy_monthly_avg' AND area = 'JPN' AND value IS NOT NULL
@@ -75,10 +78,16 @@ path AS (
 )
 SELECT
     p.indicator_id,
+    p.indicator_name_en,
+    p.indicator_name_ja,
     p.area,
     p.year,
     p.amount_jpy,
-    sum(p.amount_jpy) OVER (PARTITION BY p.indicator_id, p.area, p.announced_period ORDER BY p.year) AS cumulative_jpy,
+    -- the running total as a product, not a running SUM: exact and independent of summation order
+    CASE
+        WHEN p.span_years >= 1 THEN p.announced_total_jpy * (p.year - p.announced_year) / p.span_years
+        ELSE p.announced_total_jpy
+    END AS cumulative_jpy,
     p.amount_jpy / nullif(f.jpy_per_usd, 0) AS amount_usd,
     f.jpy_per_usd,
     f.year AS fx_year,
@@ -100,10 +109,12 @@ ORDER BY p.area, p.indicator_id, p.announced_period, p.year;
 
 COMMENT ON TABLE marts.ai_investment IS 'Announced public AI investment as a yearly path: each announced total (curated topic ai_investment_budget) spread evenly over the fiscal years of its stated span, because no yearly split is published. Japan: 1 trillion yen over five years announced in 2025, i.e. 2026-2030. Other economies get rows as soon as the curated file holds an ai_investment_budget figure for them; it holds none today.';
 COMMENT ON COLUMN marts.ai_investment.indicator_id IS 'Curated indicator of the announcement (core.indicators), e.g. pub_ai_investment_plan_seed.';
+COMMENT ON COLUMN marts.ai_investment.indicator_name_en IS 'English name of indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.ai_investment.indicator_name_ja IS 'Japanese name of indicator_id (core.indicators.name_ja).';
 COMMENT ON COLUMN marts.ai_investment.area IS 'ISO 3166-1 alpha-3 code of the government that announced it (only JPN today: the warehouse has no peer figures).';
 COMMENT ON COLUMN marts.ai_investment.year IS 'Fiscal year of the path: the span_years fiscal years after the announcement year (announced in 2025 over five years: 2026 to 2030). The announcement does not say which years; this assumes the span starts the year after. When no span is stated: the announcement year.';
 COMMENT ON COLUMN marts.ai_investment.amount_jpy IS 'announced_total_jpy / span_years, in yen: an even split, not a published yearly budget.';
-COMMENT ON COLUMN marts.ai_investment.cumulative_jpy IS 'Sum of amount_jpy from the first year of the path up to this year, in yen (equals announced_total_jpy in the last year).';
+COMMENT ON COLUMN marts.ai_investment.cumulative_jpy IS 'Sum of amount_jpy from the first year of the path up to this year, in yen, computed as announced_total_jpy x (year - announced year) / span_years (equals announced_total_jpy in the last year; announced_total_jpy when no span is stated).';
 COMMENT ON COLUMN marts.ai_investment.amount_usd IS 'amount_jpy / jpy_per_usd, in US dollars, at one rate for every year (future years have no rate yet).';
 COMMENT ON COLUMN marts.ai_investment.jpy_per_usd IS 'Yen per US dollar: mean of the 12 monthly averages of BOJ FXERM07 in the latest complete calendar year; the latest curated pub_fx_jpy_per_usd_boj figure when BOJ has no complete year.';
 COMMENT ON COLUMN marts.ai_investment.fx_year IS 'Calendar year of the rate in jpy_per_usd.';

@@ -46,6 +46,8 @@ animator AS (
         TRY_CAST(regexp_extract(o.period, '^(FY)?([0-9]{4})$', 2) AS INTEGER) AS year,
         o.value AS animator_annual_pay_jpy,
         o.indicator_id AS animator_indicator_id,
+        i.name_en AS animator_indicator_name_en,
+        i.name_ja AS animator_indicator_name_ja,
         i.publisher AS animator_source,
         i.only_source_is_article AS animator_only_source_is_article,
         s.age_note,
@@ -80,6 +82,8 @@ SELECT
     arts.annual_pay_jpy AS arts_occupation_annual_pay_jpy,
     a.animator_annual_pay_jpy,
     a.animator_indicator_id,
+    a.animator_indicator_name_en,
+    a.animator_indicator_name_ja,
     a.animator_source,
     a.animator_annual_pay_jpy - nat.annual_pay_jpy AS gap_jpy,
     100.0 * (a.animator_annual_pay_jpy - nat.annual_pay_jpy) / nullif(nat.annual_pay_jpy, 0) AS gap_pct,
@@ -110,6 +114,8 @@ COMMENT ON COLUMN marts.creator_pay_gap.national_measure IS 'What national_annua
 COMMENT ON COLUMN marts.creator_pay_gap.arts_occupation_annual_pay_jpy IS 'The same annual pay for the e-Stat occupation group artists, designers, photographers and film camera operators (the group that includes animators), national_year; NULL where e-Stat suppresses it.';
 COMMENT ON COLUMN marts.creator_pay_gap.animator_annual_pay_jpy IS 'Animators'' annual income in yen from the JAniCA survey as reported (curated figure of the same year: 20-24 from the 20-24 figure, 25-29 from the 25-30 figure); NULL when there is none.';
 COMMENT ON COLUMN marts.creator_pay_gap.animator_indicator_id IS 'Curated indicator of the animator figure, e.g. pub_animator_annual_income_20_24_seed.';
+COMMENT ON COLUMN marts.creator_pay_gap.animator_indicator_name_en IS 'English name of animator_indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.creator_pay_gap.animator_indicator_name_ja IS 'Japanese name of animator_indicator_id (core.indicators.name_ja).';
 COMMENT ON COLUMN marts.creator_pay_gap.animator_source IS 'Who published the animator figure and who reported it (publisher via reporter), from the curated catalog.';
 COMMENT ON COLUMN marts.creator_pay_gap.gap_jpy IS 'animator_annual_pay_jpy - national_annual_pay_jpy, in yen (negative = animators earn less).';
 COMMENT ON COLUMN marts.creator_pay_gap.gap_pct IS 'gap_jpy in percent of national_annual_pay_jpy (not rounded).';

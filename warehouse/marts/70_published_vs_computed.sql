@@ -14,6 +14,8 @@ CREATE OR REPLACE TABLE marts.published_vs_computed AS
 WITH published AS (
     SELECT
         o.indicator_id,
+        i.name_en AS indicator_name_en,
+        i.name_ja AS indicator_name_ja,
         o.period,
         o.value AS published_jpy,
         CAST(o.valid_from AS DATE) AS published_at,
@@ -56,6 +58,8 @@ compared AS (
 SELECT
     period,
     indicator_id,
+    indicator_name_en,
+    indicator_name_ja,
     publisher_label,
     definition_stated,
     matched_definition,
@@ -90,6 +94,8 @@ ORDER BY period, indicator_id;
 COMMENT ON TABLE marts.published_vs_computed IS 'Each published digital-deficit statement (curated pub_digital_deficit_*, current rows; projections left out) beside the value computed from BOJ series (marts.digital_deficit_annual) for the same calendar year and definition.';
 COMMENT ON COLUMN marts.published_vs_computed.period IS 'Period of the statement: YYYY (calendar year) or FYYYYY (Japanese fiscal year, April-March).';
 COMMENT ON COLUMN marts.published_vs_computed.indicator_id IS 'Curated indicator of the statement (core.indicators, source published): one publisher or reporter and definition.';
+COMMENT ON COLUMN marts.published_vs_computed.indicator_name_en IS 'English name of indicator_id (core.indicators.name_en).';
+COMMENT ON COLUMN marts.published_vs_computed.indicator_name_ja IS 'Japanese name of indicator_id (core.indicators.name_ja).';
 COMMENT ON COLUMN marts.published_vs_computed.publisher_label IS 'Who stated it: the publisher (and reporter) part of core.indicators.name_en, e.g. MOF via Jiji.';
 COMMENT ON COLUMN marts.published_vs_computed.definition_stated IS 'Definition the publisher used, as curated (text after "Definition used:" in core.indicators.definition); unstated when the source does not say.';
 COMMENT ON COLUMN marts.published_vs_computed.matched_definition IS 'BOJ definition the statement is matched to: broad (907+9062+9082; stated as broad, five items or BOJ review) or narrow (9072+9062+9082; stated as narrow or computer); NULL when the statement does not say (then compared with broad, see reason).';

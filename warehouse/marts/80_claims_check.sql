@@ -246,7 +246,11 @@ series_values AS (
         v.indicator_id,
         v.area,
         CASE WHEN i.frequency IN ('monthly', 'quarterly') THEN substr(v.period, 1, 4) ELSE v.period END AS period,
-        CASE WHEN i.unit LIKE '% per %' THEN avg(v.value) ELSE sum(v.value) END AS value,
+        -- summed (averaged) as DECIMAL to a millionth of the unit: exact, so independent of summation order
+        CAST(CASE
+            WHEN i.unit LIKE '% per %' THEN avg(CAST(v.value AS DECIMAL(38, 6)))
+            ELSE sum(CAST(v.value AS DECIMAL(38, 6)))
+        END AS DOUBLE) AS value,
         max(v.valid_from) AS valid_from,
         bool_or(v.known_later) AS known_later,
         bool_or(v.is_sample) AS is_sample,
@@ -360,7 +364,7 @@ circular AS (
     SELECT
         article_id,
         figure_index,
-        arg_min(series_id, abs(claim_value - official_cmp)) AS series_id,
+        arg_min(series_id, {'distance': abs(claim_value - official_cmp), 'series_id': series_id}) AS series_id,
         bool_or(CAST(valid_from AS DATE) = article_published_at) AS same_date
     FROM applicable
     WHERE only_article_source
@@ -412,7 +416,7 @@ projection_range AS (
         string_agg(
             claims_check_amount(a.official_cmp, a.series_unit) || ' (' || a.short_definition || ', '
                 || a.publisher_label || ')',
-            ', ' ORDER BY a.official_cmp
+            ', ' ORDER BY a.official_cmp, a.series_id
         ) AS listed
     FROM chosen AS ch
     JOIN applicable AS a
@@ -634,11 +638,30 @@ pair_checks AS (
     JOIN core.figures AS fb ON fb.article_id = p.article_id AND fb.figure_index = p.figure_index_b
     LEFT JOIN core.claims AS c ON c.article_id = p.article_id AND c.figure_index = p.figure_index_a
     WHERE p.consistent = FALSE
+),
+checks AS (
+    SELECT * FROM claim_checks
+    UNION ALL BY NAME
+    SELECT * FROM pair_checks
+),
+computed_names AS (
+    -- the BOJ computed series is named as the digital-deficit mart names its broad total
+    SELECT
+        'marts.digital_deficit_annual:broad' AS indicator_id,
+        any_value(component_name_en) AS name_en,
+        any_value(component_name_ja) AS name_ja
+    FROM marts.digital_deficit_annual
+    WHERE definition = 'broad' AND component = 'total'
 )
-SELECT * FROM claim_checks
-UNION ALL BY NAME
-SELECT * FROM pair_checks
-ORDER BY article_id, figure_index, verdict;
+SELECT
+    c.* EXCLUDE (is_sample),
+    coalesce(i.name_en, n.name_en) AS indicator_name_en,
+    coalesce(i.name_ja, n.name_ja) AS indicator_name_ja,
+    c.is_sample
+FROM checks AS c
+LEFT JOIN core.indicators AS i ON i.indicator_id = c.indicator_id
+LEFT JOIN computed_names AS n ON n.indicator_id = c.indicator_id
+ORDER BY c.article_id, c.figure_index, c.verdict, c.surface;
 
 COMMENT ON TABLE marts.claims_check IS 'Every figure an article claims, checked against the official or published value as known on the article''s date (consistent, differs, definition_differs, projection, unverifiable), plus one row per pair of figures the article gives as equivalents that disagree (inconsistent_within_article). Rules: warehouse/marts/80_claims_check.sql.';
 COMMENT ON COLUMN marts.claims_check.article_id IS 'Article (core.articles.article_id).';
@@ -661,4 +684,6 @@ COMMENT ON COLUMN marts.claims_check.known_later IS 'TRUE when no vintage of the
 COMMENT ON COLUMN marts.claims_check.relative_difference IS '(value - official_value) / |official_value|, a fraction (0.1 = 10 % above); NULL when nothing was compared.';
 COMMENT ON COLUMN marts.claims_check.verdict IS 'consistent (within tolerance: exact 5 %, approx 15 %, estimate/target 25 %; at_least consistent when value <= official x 1.05, at_most when value >= official x 0.95), differs (outside it), definition_differs (the series measures something else than the claim names, or another unit), projection (a future period, compared with published projections where they exist), unverifiable (nothing to compare with, or the only source is an article: circular), inconsistent_within_article (core.figure_pairs.consistent = FALSE).';
 COMMENT ON COLUMN marts.claims_check.reason IS 'The verdict in words: the claim, the official value with its period, definition and source, the difference and tolerance, and how the comparison was chosen; the pair''s own reason for inconsistent_within_article.';
+COMMENT ON COLUMN marts.claims_check.indicator_name_en IS 'English name of indicator_id (core.indicators.name_en; for marts.digital_deficit_annual:broad, the name of that mart''s broad total); NULL when indicator_id is NULL.';
+COMMENT ON COLUMN marts.claims_check.indicator_name_ja IS 'Japanese name of indicator_id (core.indicators.name_ja; for marts.digital_deficit_annual:broad, the name of that mart''s broad total); NULL when indicator_id is NULL.';
 COMMENT ON COLUMN marts.claims_check.is_sample IS 'TRUE when the article or the value compared with is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';
