@@ -172,16 +172,20 @@ def resolve(
     measure_class, measure_items = _find_measure(table, measure)
     chosen: dict[str, tuple[ClassItem, ...]] = {measure_class.id: measure_items}
     for word, name in categories.items():
-        found = find_classification(table, word, exclude=chosen)
+        found = find_classification(table, word, exclude=(measure_class.id,))
         if found is None:
             raise SelectionError(
                 f"{_table(table)}: no classification matches '{word}' (for '{name}'); the table has "
                 f"{', '.join(_describe(c) for c in table.classifications)}"
             )
+        if found.id in chosen:
+            raise SelectionError(
+                f"{_table(table)}: '{word}' names {_describe(found)}, which another word chose already"
+            )
         chosen[found.id] = find_items(table, found, name, word)
     for word, name in (totals or {}).items():
-        found = find_classification(table, word, exclude=chosen)
-        if found is not None:
+        found = find_classification(table, word, exclude=(measure_class.id,))
+        if found is not None and found.id not in chosen:
             chosen[found.id] = find_items(table, found, name, f"total {word}")
     for classification in table.classifications:
         if classification.id == TIME or classification.id in chosen:

@@ -216,6 +216,14 @@ def test_categories_override_totals() -> None:
     assert (codes["cat01"], codes["cat02"], codes["area"]) == (("03",), ("05",), ("13000",))
 
 
+def test_two_words_for_one_classification_raise() -> None:
+    with pytest.raises(SelectionError) as info:
+        resolve(prefecture_table(), "所定内給与額", {"年齢": "20～24歳", "年齢階級": "25～29歳"}, TOTALS)
+    assert info.value.message == (
+        "table 0003426933: '年齢階級' names cat02 '年齢階級_基本', which another word chose already"
+    )
+
+
 def test_a_named_classification_the_table_lacks_raises() -> None:
     with pytest.raises(SelectionError) as info:
         resolve(prefecture_table(), "所定内給与額", {"職種": "美術家，写真家，映像撮影者"}, TOTALS)
