@@ -50,6 +50,25 @@ class Source:
 
 
 @dataclass(frozen=True)
+class EstatSelection:
+    """An e-Stat cell in words (indicators.yaml ``estat:``): resolved against each table at run time.
+
+    ``table`` names an entry of the source's ``tables``; ``categories`` pairs a classification word
+    with an item name, e.g. (("年齢", "20～24歳"),). See transforms/estat_names.py for the matching.
+    """
+
+    table: str
+    measure: str
+    categories: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The indicator's series code in the catalog: its words (the codes differ from table to table)."""
+        words = "|".join(f"{word}={name}" for word, name in self.categories)
+        return f"{self.table}:{self.measure}" + (f"|{words}" if words else "")
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     name_en: str
@@ -65,6 +84,7 @@ class Indicator:
     publisher: str | None = None  # curated figures only: "MOF via Jiji"
     source_url: str | None = None  # curated figures only
     only_source_is_article: bool = False
+    estat: EstatSelection | None = None  # e-Stat indicators: the cell in words; series_code is its key
 
 
 @dataclass(frozen=True)
@@ -160,14 +180,17 @@ def load_catalog(directory: Path | None = None) -> Catalog:
     seen_series: set[tuple[str, str]] = set()
     for n, entry in enumerate(ind_doc.get("indicators") or [], start=1):
         where = f"indicators.yaml: entry {n} ('{entry.get('id', '?')}')"
-        _require(entry, ("id", "name_en", "name_ja", "definition", "unit", "frequency", "source", "series"), where)
+        _require(entry, ("id", "name_en", "name_ja", "definition", "unit", "frequency", "source"), where)
         if entry["id"] in seen_ids:
             raise CatalogError(f"{where}: duplicate id '{entry['id']}'")
         if entry["source"] not in sources:
             raise CatalogError(f"{where}: unknown source '{entry['source']}' (declared: {', '.join(sources)})")
-        series = entry["series"]
+        selection = _estat_selection(entry.get("estat"), sources[entry["source"]], where)
+        series = entry.get("series") or {}
+        if selection is not None:
+            series = {"code": selection.key}
         if not isinstance(series, dict) or not series.get("code"):
-            raise CatalogError(f"{where}: series needs a code")
+            raise CatalogError(f"{where}: series needs a code (or, for an e-Stat source, an estat: block)")
         key = (entry["source"], str(series["code"]))
         if key in seen_series:
             raise CatalogError(f"{where}: series {key[1]} of {key[0]} is already declared by another indicator")
@@ -185,6 +208,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
                 series_code=str(series["code"]),
                 series_db=series.get("db"),
                 areas=tuple(entry.get("areas") or ()),
+                estat=selection,
             )
         )
     for source in sources.values():
@@ -203,6 +227,36 @@ def _check_source(source: Source, where: str) -> None:
         adapter_for(source.kind).check(source)
     except ValueError as exc:
         raise CatalogError(f"{where}: {exc}") from exc
+
+
+def _estat_selection(block: Any, source: Source, where: str) -> EstatSelection | None:
+    """The ``estat:`` block of an indicator: measure and categories in words, and the table to read."""
+    if block is None:
+        return None
+    tables = source.options.get("tables")
+    if not isinstance(tables, dict):
+        raise CatalogError(f"{where}: an estat: block needs a source with tables (source '{source.id}' has none)")
+    if not isinstance(block, dict) or not isinstance(block.get("measure"), str) or not block["measure"].strip():
+        raise CatalogError(f"{where}: estat: needs a measure (the item's name, e.g. 所定内給与額)")
+    table = block.get("table")
+    if table is None and len(tables) == 1:
+        table = next(iter(tables))
+    if table not in tables:
+        raise CatalogError(f"{where}: estat.table '{table}' is not a table of source '{source.id}' "
+                           f"({', '.join(map(str, tables))})")
+    categories = block.get("categories") or {}
+    if not isinstance(categories, dict) or (categories and not _names(categories)):
+        raise CatalogError(f"{where}: estat.categories must map a classification word to an item name")
+    pairs = tuple((str(word), str(name)) for word, name in categories.items())
+    return EstatSelection(table=str(table), measure=block["measure"].strip(), categories=pairs)
+
+
+def _names(value: Any) -> bool:
+    """A non-empty mapping of non-empty words to non-empty names (YAML may read 全国 or 10 as other types)."""
+    return isinstance(value, dict) and bool(value) and all(
+        isinstance(k, str) and k.strip() and isinstance(v, str | int | float) and str(v).strip()
+        for k, v in value.items()
+    )
 
 
 def curated_path(directory: Path, source: Source) -> Path:

@@ -9,9 +9,9 @@ here are SAMPLE data in the exact shape of the real APIs (reference/sources.md �
   hit the published digital-deficit totals listed in ``CALIBRATION`` exactly;
 - BOJ FM08 FXERM07: monthly USD/JPY averages as recalled, two decimals;
 - World Bank: annual values for JPN, KOR, CHN and USA, 2014–2024, as recalled and rounded;
-- e-Stat (賃金構造基本統計調査 00450091): a getStatsList answer naming two tables with SAMPLE ids,
-  and getStatsData for the age-group table (SAMPLE_TABLE_ID): national scheduled monthly earnings
-  and annual bonuses in 千円, 2019–2023, written as plausible values, in the real v3 JSON shape;
+- e-Stat (賃金構造基本統計調査 00450091): the answers of `transforms/estat_sample.py` (SAMPLE ids
+  and values in the real multi-classification layout) to the getStatsList, getMetaInfo and
+  getStatsData requests the adapter plans;
 - OECD DF_TIS: an SDMX-ML 2.1 structure message (the codelists the series codes use) and SDMX-CSV
   1.0 ``csvfilewithlabels`` data, JPN/KOR/CHN/USA × S/SI/SH balance, 2014–2024, US$ millions; Japan
   SI is the sample BOJ 907 net converted at the sample FXERM07 annual mean, the rest as recalled.
@@ -285,220 +285,6 @@ def worldbank_values(series: dict[str, list[int]]) -> dict[str, dict[str, list]]
     return out
 
 
-# --- e-Stat: 賃金構造基本統計調査 (00450091), SAMPLE ------------------------------------------------
-
-#: SAMPLE statsDataId of the age-group × occupation table (the real id is found by live discovery).
-SAMPLE_TABLE_ID = "0003999001"
-#: SAMPLE statsDataId of an unrelated table of the same survey (no 年齢階級 in its title).
-SAMPLE_OTHER_TABLE_ID = "0003999000"
-ESTAT_DATE = BOJ_DATE  # e-Stat stamps RESULT.DATE in JST with milliseconds, like the BOJ
-ESTAT_OPEN_DATE = "2024-03-27"  # release of the 2023 (令和5年) survey
-ESTAT_TITLES = {
-    SAMPLE_OTHER_TABLE_ID: "一般労働者　職種（小分類）、経験年数階級別所定内給与額及び年間賞与その他特別給与額"
-    "（男女計、産業計、企業規模10人以上）",
-    SAMPLE_TABLE_ID: "一般労働者　職種（小分類）、年齢階級別所定内給与額及び年間賞与その他特別給与額"
-    "（男女計、産業計、企業規模10人以上）",
-}
-WAGE_YEARS = range(2019, 2024)
-WAGE_TABS = {"01": "所定内給与額", "02": "年間賞与その他特別給与額"}
-WAGE_UNIT = "千円"
-UNIT_ON_ROWS = "02"  # rows of this tab repeat @unit; tab 01 rows rely on CLASS_INF (both occur in the API)
-AGES = {"02": "20～24歳", "03": "25～29歳", "04": "30～34歳", "05": "35～39歳", "06": "40～44歳"}
-OCCUPATIONS = {"000": "全職種", "B24": "美術家，デザイナー，写真家，映像撮影者"}
-NOT_PUBLISHED = "-"
-ESTAT_NOTES = [
-    {"@char": "***", "$": "該当データがない場合を示す。"},
-    {"@char": NOT_PUBLISHED, "$": "該当数値がないもの"},
-]
-# 千円, 2019..2023, by tab, occupation and age group; None = not published (NOT_PUBLISHED).
-# Scheduled earnings are monthly; bonuses are for the year before the survey year.
-WAGES: dict[str, dict[str, dict[str, list[float | None]]]] = {
-    "01": {
-        "000": {
-            "02": [213.5, 216.4, 218.7, 221.3, 228.6],
-            "03": [250.4, 252.7, 254.8, 257.9, 264.1],
-            "04": [281.0, 283.6, 285.1, 287.9, 293.7],
-            "05": [308.2, 310.0, 311.6, 314.2, 319.5],
-            "06": [331.9, 333.0, 333.8, 335.4, 339.6],
-        },
-        "B24": {
-            "02": [None, 205.8, 208.2, 212.4, 217.9],
-            "03": [236.2, 239.5, 241.0, 245.3, 250.8],
-            "04": [268.4, 271.9, 274.6, 279.0, 284.2],
-            "05": [296.5, 299.1, 302.3, 305.8, 311.0],
-            "06": [320.7, 323.4, 325.0, 328.6, 333.4],
-        },
-    },
-    "02": {
-        "000": {
-            "02": [392.5, 377.8, 371.2, 390.6, 411.3],
-            "03": [651.4, 624.7, 610.9, 640.2, 672.5],
-            "04": [777.9, 752.3, 738.6, 771.8, 806.4],
-            "05": [894.6, 862.1, 851.0, 885.7, 919.8],
-            "06": [1013.7, 975.4, 962.8, 1001.5, 1047.2],
-        },
-        "B24": {
-            "02": [None, 284.6, 271.3, 292.8, 318.4],
-            "03": [488.2, 462.7, 451.9, 479.5, 508.3],
-            "04": [598.7, 571.4, 560.2, 592.8, 627.5],
-            "05": [702.5, 668.9, 655.3, 693.1, 731.8],
-            "06": [795.4, 757.6, 744.0, 786.9, 829.2],
-        },
-    },
-}
-
-
-def check_wages() -> None:
-    """Fail loudly if the wage sample loses the shape the brief asks for."""
-    for tab, by_occ in WAGES.items():
-        low, high = (200, 345) if tab == "01" else (250, 1100)
-        for occ, by_age in by_occ.items():
-            require(list(by_age) == list(AGES), f"{tab} {occ} ages")
-            for age, row in by_age.items():
-                require(len(row) == len(WAGE_YEARS), f"{tab} {occ} {age} years")
-                require(all(v is None or low <= v <= high for v in row), f"{tab} {occ} {age} range")
-            for i in range(len(WAGE_YEARS)):  # rising with age, every year
-                col = [by_age[a][i] for a in AGES if by_age[a][i] is not None]
-                require(col == sorted(col), f"{tab} {occ} year {i} by age")
-            if tab == "01":  # scheduled earnings rise year on year
-                require(
-                    all(r == sorted(r) for r in ([v for v in row if v is not None] for row in by_age.values())),
-                    f"{tab} {occ} by year",
-                )
-    for tab in WAGES:  # the occupation group earns less than all occupations when young
-        for age in ("02", "03"):
-            pairs = zip(WAGES[tab]["B24"][age], WAGES[tab]["000"][age], strict=True)
-            require(all(b is None or b < a for b, a in pairs), f"{tab} B24 {age}")
-    nulls = [
-        (t, o, a, i)
-        for t, bo in WAGES.items()
-        for o, ba in bo.items()
-        for a, r in ba.items()
-        for i, v in enumerate(r)
-        if v is None
-    ]
-    require(nulls == [("01", "B24", "02", 0), ("02", "B24", "02", 0)], "the only unpublished cell is B24 20-24 2019")
-
-
-def estat_result() -> dict:
-    return {"STATUS": 0, "ERROR_MSG": "正常に終了しました。", "DATE": ESTAT_DATE}
-
-
-def estat_table_inf(stats_code: str, table_id: str, title: str, survey_date: int | str, total: int) -> dict:
-    """One TABLE_INF entry, in the field order of the real getStatsList / getStatsData answers."""
-    return {
-        "@id": table_id,
-        "STAT_NAME": {"@code": stats_code, "$": "賃金構造基本統計調査"},
-        "GOV_ORG": {"@code": "00450", "$": "厚生労働省"},
-        "STATISTICS_NAME": "賃金構造基本統計調査",
-        "TITLE": {"@no": "1", "$": title},
-        "CYCLE": "年次",
-        "SURVEY_DATE": survey_date,
-        "OPEN_DATE": ESTAT_OPEN_DATE,
-        "SMALL_AREA": 0,
-        "COLLECT_AREA": "該当なし",
-        "MAIN_CATEGORY": {"@code": "03", "$": "労働・賃金"},
-        "SUB_CATEGORY": {"@code": "02", "$": "賃金・労働条件"},
-        "OVERALL_TOTAL_NUMBER": total,
-        "UPDATED_DATE": ESTAT_OPEN_DATE,
-        "STATISTICS_NAME_SPEC": {"TABULATION_CATEGORY": "賃金構造基本統計調査"},
-        "TITLE_SPEC": {"TABLE_NAME": title},
-    }
-
-
-def estat_json(body: dict) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def wage_row_count() -> int:
-    return len(WAGE_TABS) * len(AGES) * len(OCCUPATIONS) * len(WAGE_YEARS)
-
-
-def estat_list_body(source: Source) -> bytes:
-    """getStatsList: the unrelated table first, then the age-group table the title match picks."""
-    query = {"lang": "J", "statsCode": str(source.options["stats_code"]),
-             "searchWord": str(source.options.get("search_word", ""))}
-    code = query["statsCode"]
-    tables = [
-        estat_table_inf(code, SAMPLE_OTHER_TABLE_ID, ESTAT_TITLES[SAMPLE_OTHER_TABLE_ID], "202301-202312", 6480),
-        estat_table_inf(code, SAMPLE_TABLE_ID, ESTAT_TITLES[SAMPLE_TABLE_ID], 0, wage_row_count()),
-    ]
-    body = {
-        "GET_STATS_LIST": {
-            "RESULT": estat_result(),
-            "PARAMETER": {
-                "LANG": query["lang"],
-                "STATS_CODE": code,
-                "SEARCH_WORD": query["searchWord"],
-                "DATA_FORMAT": "J",
-            },
-            "DATALIST_INF": {
-                "NUMBER": len(tables),
-                "RESULT_INF": {"FROM_NUMBER": 1, "TO_NUMBER": len(tables)},
-                "TABLE_INF": tables,
-            },
-        }
-    }
-    return estat_json(body)
-
-
-def estat_data_body(source: Source) -> bytes:
-    """getStatsData for the SAMPLE table: one page, national figures, rows in class order."""
-    stats_code = str(source.options["stats_code"])
-    query = {"lang": "J", "cdArea": "00000", "limit": str(source.options.get("limit", 100000)),
-             "metaGetFlg": "Y", "cntGetFlg": "N"}
-    table_id = SAMPLE_TABLE_ID
-    classes = [
-        ("tab", "表章項目", [{"@code": c, "@name": n, "@level": "", "@unit": WAGE_UNIT} for c, n in WAGE_TABS.items()]),
-        ("cat01", "年齢階級", [{"@code": c, "@name": n, "@level": "1"} for c, n in AGES.items()]),
-        (
-            "cat02",
-            "職種",
-            [
-                {"@code": "000", "@name": OCCUPATIONS["000"], "@level": "1"},
-                {"@code": "B24", "@name": OCCUPATIONS["B24"], "@level": "2", "@parentCode": "000"},
-            ],
-        ),
-        ("area", "地域", [{"@code": "00000", "@name": "全国", "@level": "1"}]),
-        ("time", "時間軸（年次）", [{"@code": f"{y}000000", "@name": f"{y}年", "@level": "1"} for y in WAGE_YEARS]),
-    ]
-    rows = []
-    for tab in WAGE_TABS:
-        for age in AGES:
-            for occ in OCCUPATIONS:
-                for i, year in enumerate(WAGE_YEARS):
-                    value = WAGES[tab][occ][age][i]
-                    row = {"@tab": tab, "@cat01": age, "@cat02": occ, "@area": "00000", "@time": f"{year}000000"}
-                    if tab == UNIT_ON_ROWS:
-                        row["@unit"] = WAGE_UNIT
-                    row["$"] = NOT_PUBLISHED if value is None else f"{value:.1f}"
-                    rows.append(row)
-    body = {
-        "GET_STATS_DATA": {
-            "RESULT": estat_result(),
-            "PARAMETER": {
-                "LANG": query["lang"],
-                "STATS_DATA_ID": table_id,
-                "NARROWING_COND": {"CODE_AREA_SELECT": query["cdArea"]},
-                "DATA_FORMAT": "J",
-                "START_POSITION": 1,
-                "LIMIT": int(query["limit"]),
-                "METAGET_FLG": query["metaGetFlg"],
-                "CNT_GET_FLG": query["cntGetFlg"],
-            },
-            "STATISTICAL_DATA": {
-                "RESULT_INF": {"TOTAL_NUMBER": len(rows), "FROM_NUMBER": 1, "TO_NUMBER": len(rows)},
-                "TABLE_INF": estat_table_inf(stats_code, table_id, ESTAT_TITLES[SAMPLE_TABLE_ID], 0, len(rows)),
-                "CLASS_INF": {
-                    "CLASS_OBJ": [{"@id": cid, "@name": name, "CLASS": items} for cid, name, items in classes]
-                },
-                "DATA_INF": {"NOTE": ESTAT_NOTES, "VALUE": rows},
-            },
-        }
-    }
-    return estat_json(body)
-
-
 # --- OECD DF_TIS, SAMPLE -----------------------------------------------------------------------
 
 OECD_YEARS = range(2014, 2025)
@@ -666,31 +452,13 @@ FEED_TITLE = (
 )
 
 
-ESTAT_LIST_ORIGIN = (
-    f"{GENERATOR}; SAMPLE: a getStatsList answer in the real e-Stat API v3 JSON shape (as "
-    "tests/fixtures/estat/getstatslist_cpi.json, recorded from the API) listing two tables of "
-    f"statsCode 00450091 with SAMPLE ids: {SAMPLE_OTHER_TABLE_ID} (title without 年齢階級, which "
-    f"the pipeline skips) and {SAMPLE_TABLE_ID} (年齢階級 and 職種 in its title, which the "
-    "catalog's title_contains picks); the real id of the age-group table is not known offline "
-    "(live mode discovers it); titles, categories, OPEN_DATE/UPDATED_DATE and counts are plausible, "
-    "not recorded"
+ESTAT_ORIGIN = (
+    "transforms/estat_sample.py (through the e-Stat adapter); SAMPLE: the {part} answer of the SAMPLE "
+    "wage survey in the real e-Stat API v3 multi-classification layout (tab + six classifications, real "
+    "name forms such as 'Ｔ１ 産業計' and '企業規模計（10人以上）', units on CLASS items, NOTE markers); "
+    "ids SAMPLE0001-SAMPLE0003 and every value are made up, not e-Stat data; the layout sources are "
+    "listed in tests/fixtures/estat/README.md"
 )
-
-
-def estat_data_origin(table_id: str) -> str:
-    sample_id = "the SAMPLE id from the sample getStatsList" if table_id == SAMPLE_TABLE_ID else "an id"
-    return (
-        f"{GENERATOR}; SAMPLE: getStatsData for table {table_id} ({sample_id}) in the real e-Stat "
-        "API v3 JSON shape (as tests/fixtures/estat/getstatsdata_cpi2025.json): TABLE_INF, CLASS_INF "
-        "(tab 01 所定内給与額 / 02 年間賞与その他特別給与額 in 千円, cat01 年齢階級 02-06, cat02 職種 000 "
-        "全職種 and B24 美術家，デザイナー，写真家，映像撮影者, area 00000, time 2019-2023), one page "
-        f"of {wage_row_count()} VALUE rows; the values are plausible national figures written from "
-        "recollection of the survey's published levels, not e-Stat data; B24 ages 20-24 in 2019 is "
-        f"the marker '{NOT_PUBLISHED}' (declared in NOTE); @unit repeated on tab {UNIT_ON_ROWS} rows "
-        "only, tab 01 rows take it from CLASS_INF"
-    )
-
-
 OECD_STRUCTURE_ORIGIN = (
     f"{GENERATOR}; SAMPLE: an SDMX-ML 2.1 structure message (message/structure/common 2.1 "
     "namespaces, as tests/fixtures/sdmx/oecd_tis_structure.xml) trimmed to the dataflow and the "
@@ -709,7 +477,7 @@ OECD_DATA_ORIGIN = (
 
 def sample_data(catalog: Catalog, samples: dict) -> dict[str, dict]:
     """What each source's adapter fills its sample answers with (see each `render_sample`)."""
-    values, estat = samples["boj"], catalog.sources["estat"]
+    values = samples["boj"]
     return {
         "boj": {
             "reference": {**reference_rows("BP01"), **reference_rows("FM08")},
@@ -721,7 +489,6 @@ def sample_data(catalog: Catalog, samples: dict) -> dict[str, dict]:
             "names": WB_NAMES, "countries": COUNTRIES, "years": list(WB_YEARS), "values": samples["worldbank"],
             "lastupdated": "2026-07-01",
         },
-        "estat": {"bodies": {"list": estat_list_body(estat), "data": estat_data_body(estat)}},
         "oecd": {
             "message_id": "IDREF20261126", "prepared": RECORDED_AT, "sender": "OECD",
             "dataflow_names": (OECD_STRUCTURE_NAME, "Échanges de services"), "codelists": OECD_CODELISTS,
@@ -752,8 +519,9 @@ def origin_of(source_id: str, part: str, samples: dict) -> tuple[bool, str, list
     return {
         ("boj", "BP01"): (True, BP01_ORIGIN, CALIBRATION),
         ("boj", "FM08"): (True, FM08_ORIGIN, []),
-        ("estat", "list"): (True, ESTAT_LIST_ORIGIN, []),
-        ("estat", "data"): (True, estat_data_origin(SAMPLE_TABLE_ID), []),
+        ("estat", "list"): (True, ESTAT_ORIGIN.format(part="getStatsList"), []),
+        ("estat", "meta"): (True, ESTAT_ORIGIN.format(part="getMetaInfo"), []),
+        ("estat", "data"): (True, ESTAT_ORIGIN.format(part="getStatsData"), []),
         ("oecd", "structure"): (True, OECD_STRUCTURE_ORIGIN, []),
         ("oecd", "data"): (True, OECD_DATA_ORIGIN, []),
         ("news", "feed"): (True, FEED_ORIGIN, []),
@@ -853,7 +621,6 @@ def main() -> None:
     check(series)
     values = {code: [round(t / 10, 1) for t in vs] for code, vs in series.items()}
     values["FXERM07"] = [FX[y][m] for y in YEARS for m in range(12)]
-    check_wages()
     samples = {"boj": values, "worldbank": worldbank_values(series), "oecd": oecd_values(series)}
     catalog = load_catalog()
     data = sample_data(catalog, samples)

@@ -13,10 +13,15 @@ Rules for each ``VALUE`` row (one bad row never drops the page: it becomes a rej
   value. A suppression / not-applicable marker (`MARKERS`, plus every ``NOTE.@char`` of the payload)
   gives a null value with ``obs_status`` = the marker itself (e.g. ``"***"``). Numbers are read first,
   so a NOTE that declares a digit cannot null real values. Anything else is rejected.
-- ``series_code``: the ``@``-attributes named in ``series_keys`` that the row carries (string values
-  only), in ``series_keys`` order, as ``key=code`` joined by ``;`` (``"tab=1;cat01=0001"``). Keys the
-  payload does not use are simply left out; a row that carries none of them is rejected. The code
-  does not include the statsDataId: the catalog maps it per source.
+- ``series_code``: by default EVERY classification of the row: ``@tab``, each ``@catNN`` and ``@area``
+  (the ids of CLASS_INF and the attributes the rows carry), in the order tab, cat01 … cat15, area,
+  as ``key=code`` joined by ``;`` (``"tab=42;cat01=01;…;cat06=01;area=00000"``). Real wage tables
+  have six or more classifications (firm size, industry, sex, age, education, public/private,
+  occupation) and no two of their rows differ in fewer than all of them, so a shorter key would
+  make distinct rows collide. Passing ``series_keys`` names the keys instead (in that order); keys
+  the row does not carry are left out, and a row that carries none is rejected. The code does
+  not include the statsDataId: `transforms.estat_requests.plan_table` maps codes to indicators
+  per table.
 - ``area``: no ``@area`` → ``JPN``; ``00000`` (全国) → ``JPN``; a prefecture code ``PP000``
   (PP 01-47) → ``JPN-PP`` (``13000`` → ``JPN-13``); any other code (cities, 特別区部 ``13100``,
   市部/郡部 aggregates) → ``JPN-<code>`` unchanged, so distinct areas never collide. An empty or
@@ -28,10 +33,14 @@ Rules for each ``VALUE`` row (one bad row never drops the page: it becomes a rej
 - ``unit``: the row's ``@unit`` if present, else the ``@unit`` of the row's ``tab`` CLASS item in
   CLASS_INF, else of the row's item in another classification (CLASS_OBJ order), else null. Known
   labels are converted to a canonical unit and the value multiplied (`UNITS`: 千円 → JPY ×1000,
-  % → percent, 十人 → persons ×10, ...); other labels are kept as they are, ×1.
+  % → percent, 十人 → persons ×10, 歳 and 年 → years, 時間 → hours, ...); other labels are kept as
+  they are, ×1, so the catalog's unit check rejects them with the label in the reason.
 - ``source_updated``: ``TABLE_INF.UPDATED_DATE``, else ``TABLE_INF.OPEN_DATE`` (YYYY-MM-DD), else null.
 - The first row of a repeated (series_code, area, period) wins; later ones are rejected as duplicates
-  (pass more ``series_keys`` when a table has more classifications than the default four).
+  (with the default all-classification key only a payload that repeats a row can hit this).
+
+`parse_estat_meta` reads the CLASS_INF (and table facts) of a getMetaInfo answer or of a getStatsData
+answer sent with ``metaGetFlg=Y``: `transforms.estat_names` chooses categories by those names.
 
 ``next_page`` is ``RESULT_INF.NEXT_KEY`` (the ``startPosition`` of the next call) or None.
 
@@ -43,9 +52,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import polars as pl
 
 from transforms.contracts import (
@@ -53,15 +62,19 @@ from transforms.contracts import (
     ParseResult,
     empty_observations,
     empty_rejected,
-    raw_text,
     shorten,
     split_first_wins,
 )
 from transforms.errors import PayloadError
+from transforms.json_strict import decode_json, json_text
 
 SOURCE = "estat"
 AREA = "JPN"
-DEFAULT_SERIES_KEYS: tuple[str, ...] = ("tab", "cat01", "cat02", "cat03")
+#: ``series_keys`` value meaning "every classification the payload has" (tab, cat01 … cat15, area).
+ALL_CLASSIFICATIONS: tuple[str, ...] = ("*",)
+DEFAULT_SERIES_KEYS: tuple[str, ...] = ALL_CLASSIFICATIONS
+#: The classification ids a series key can use, and their order in it (time is the period, not a key).
+_CLASSIFICATION_ID = re.compile(r"^(tab|cat(0[1-9]|1[0-5])|area)$")
 
 #: RESULT.STATUS of a successful call that matched nothing: an empty result, not an error.
 STATUS_OK = 0
@@ -83,6 +96,13 @@ UNITS: dict[str, tuple[str, float]] = {
     "人": ("persons", 1.0),
     "十人": ("persons", 10.0),
     "千人": ("persons", 1e3),
+    "万人": ("persons", 1e4),
+    # the wage tables' other tab items (平均年齢, 勤続年数, 実労働時間数, 実労働日数): kept, in their
+    # own units, so the catalog's unit check tells them apart from money
+    "歳": ("years", 1.0),
+    "年": ("years", 1.0),
+    "時間": ("hours", 1.0),
+    "日": ("days", 1.0),
 }
 
 #: (first month, last month) of a calendar quarter in a time code → quarter number.
@@ -107,7 +127,6 @@ LIST_SCHEMA: dict[str, pl.DataType] = {
 
 def parse_estat(body: bytes, series_keys: tuple[str, ...] = DEFAULT_SERIES_KEYS) -> ParseResult:
     """Parse one `getStatsData` JSON page; see the module docstring for what raises and what rejects."""
-    keys = tuple(dict.fromkeys(key.removeprefix("@") for key in series_keys))
     root = _envelope(_decode(body), "GET_STATS_DATA")
     if _status(root) == STATUS_NO_DATA:
         return ParseResult(empty_observations(), empty_rejected(), None)
@@ -118,6 +137,7 @@ def parse_estat(body: bytes, series_keys: tuple[str, ...] = DEFAULT_SERIES_KEYS)
     data_inf = _object(data.get("DATA_INF"), "STATISTICAL_DATA.DATA_INF")
     markers = MARKERS | _note_markers(data_inf.get("NOTE"))
     rows = _as_list(data_inf.get("VALUE"), "DATA_INF.VALUE")
+    keys = _series_keys(series_keys, data.get("CLASS_INF"), rows)
     frame = _rows_frame(rows, keys, class_units)
     observations, rejected = _split(_assess(frame, keys, class_units, markers, updated))
     return ParseResult(observations, rejected, next_page)
@@ -139,14 +159,114 @@ def parse_estat_list(body: bytes) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=LIST_SCHEMA, orient="row")
 
 
+@dataclass(frozen=True)
+class ClassItem:
+    """One CLASS entry of a classification: the code a request filters on and the name people read."""
+
+    code: str
+    name: str
+    level: str | None = None
+    unit: str | None = None
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Classification:
+    """One CLASS_OBJ: ``tab``, ``catNN``, ``area`` or ``time``, its name (``性別_基本``) and its items."""
+
+    id: str
+    name: str
+    items: tuple[ClassItem, ...]
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """What a table is and how it is classified, from getMetaInfo or a getStatsData page with metadata."""
+
+    stats_data_id: str | None
+    title: str | None
+    statistics_name: str | None
+    updated: dt.date | None
+    classifications: tuple[Classification, ...]
+
+    def classification(self, class_id: str) -> Classification | None:
+        return next((c for c in self.classifications if c.id == class_id), None)
+
+
+def parse_estat_meta(body: bytes) -> TableMeta:
+    """Read TABLE_INF and CLASS_INF of a `getMetaInfo` answer (or of a `getStatsData` one with metadata).
+
+    The names in CLASS_INF are what `transforms.estat_names` matches the catalog's words against, so a
+    classification without an ``@id`` or an item without a ``@code`` raises `PayloadError` (the table
+    could not be filtered on it); a missing ``@name`` reads as "". One-element lists may be written as
+    the element itself, as everywhere in e-Stat JSON. A getStatsData answer without CLASS_INF
+    (``metaGetFlg=N``) raises: ask with ``metaGetFlg=Y`` or call getMetaInfo.
+    """
+    doc = _decode(body)
+    if isinstance(doc, dict) and "GET_STATS_DATA" in doc:
+        root = _envelope(doc, "GET_STATS_DATA")
+        where = "STATISTICAL_DATA"
+    else:
+        root = _envelope(doc, "GET_META_INFO")
+        where = "METADATA_INF"
+    if _status(root) == STATUS_NO_DATA:
+        raise PayloadError(SOURCE, "the metadata answer matched no table (STATUS 1): check the statsDataId")
+    info = _object(root.get(where), where)
+    class_inf = info.get("CLASS_INF")
+    if class_inf is None:
+        raise PayloadError(SOURCE, f"{where} has no CLASS_INF: ask getStatsData with metaGetFlg=Y, or call getMetaInfo")
+    objects = _as_list(_object(class_inf, f"{where}.CLASS_INF").get("CLASS_OBJ"), "CLASS_INF.CLASS_OBJ")
+    classifications = tuple(_classification(i, obj) for i, obj in enumerate(objects))
+    table = info.get("TABLE_INF")
+    table = table if isinstance(table, dict) else {}
+    title = table.get("TITLE")
+    title = title.get("$") if isinstance(title, dict) else title
+    name = table.get("STATISTICS_NAME")
+    return TableMeta(
+        stats_data_id=table["@id"] if isinstance(table.get("@id"), str) else None,
+        title=title if isinstance(title, str) else None,
+        statistics_name=name if isinstance(name, str) else None,
+        updated=_table_date(table),
+        classifications=classifications,
+    )
+
+
+def _classification(index: int, obj: Any) -> Classification:
+    where = f"CLASS_INF.CLASS_OBJ[{index}]"
+    obj = _object(obj, where)
+    class_id = obj.get("@id")
+    if not isinstance(class_id, str) or not class_id:
+        raise PayloadError(SOURCE, f"{where}.@id is {shorten(json_text(class_id), 50)}, expected a classification id")
+    items = _as_list(obj.get("CLASS"), f"{where}.CLASS")
+    parsed = tuple(_class_item(where, j, item) for j, item in enumerate(items))
+    return Classification(class_id, _text(obj.get("@name")), parsed)
+
+
+def _class_item(where: str, index: int, item: Any) -> ClassItem:
+    where = f"{where}.CLASS[{index}]"
+    item = _object(item, where)
+    code = item.get("@code")
+    if not isinstance(code, str) or not code:
+        raise PayloadError(SOURCE, f"{where}.@code is {shorten(json_text(code), 50)}, expected a code")
+    return ClassItem(
+        code=code,
+        name=_text(item.get("@name")),
+        level=_text(item.get("@level")) or None,
+        unit=_text(item.get("@unit")).strip() or None,
+        parent=_text(item.get("@parentCode")) or None,
+    )
+
+
+def _text(raw: Any) -> str:
+    return raw if isinstance(raw, str) else ""
+
+
 # --- payload shape -------------------------------------------------------------------------------
 
 
 def _decode(body: bytes) -> Any:
-    try:
-        return orjson.loads(body)
-    except (orjson.JSONDecodeError, TypeError) as exc:
-        raise PayloadError(SOURCE, f"body is not UTF-8 JSON: {exc}") from None
+    """Strict JSON: a repeated key refuses the body; a non-finite number stays a marker for its row."""
+    return decode_json(body, SOURCE)
 
 
 def _envelope(doc: Any, name: str) -> dict[str, Any]:
@@ -158,7 +278,7 @@ def _envelope(doc: Any, name: str) -> dict[str, Any]:
 
 def _object(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PayloadError(SOURCE, f"{where} is {_kind(value)}, expected an object")
+        raise PayloadError(SOURCE, f"{where} is {_type_name(value)}, expected an object")
     return value
 
 
@@ -170,7 +290,7 @@ def _as_list(value: Any, where: str) -> list[Any]:
         return [value]
     if isinstance(value, list):
         return value
-    raise PayloadError(SOURCE, f"{where} is {_kind(value)}, expected an object or a list")
+    raise PayloadError(SOURCE, f"{where} is {_type_name(value)}, expected an object or a list")
 
 
 def _status(root: dict[str, Any]) -> int:
@@ -178,9 +298,10 @@ def _status(root: dict[str, Any]) -> int:
     result = _object(root.get("RESULT"), "RESULT")
     status = _integer(result.get("STATUS"))
     if status is None:
-        raise PayloadError(SOURCE, f"RESULT.STATUS is {shorten(raw_text(result.get('STATUS')), 50)}, expected a number")
+        shown = shorten(json_text(result.get("STATUS")), 50)
+        raise PayloadError(SOURCE, f"RESULT.STATUS is {shown}, expected a number")
     if status not in (STATUS_OK, STATUS_NO_DATA):
-        message = shorten(raw_text(result.get("ERROR_MSG")), 500)
+        message = shorten(json_text(result.get("ERROR_MSG")), 500)
         raise PayloadError(SOURCE, f"e-Stat API error {status}: {message}")
     return status
 
@@ -197,7 +318,7 @@ def _next_key(result_inf: Any) -> int | None:
         return None
     key = _integer(raw)
     if key is None or key < 1:
-        raise PayloadError(SOURCE, f"RESULT_INF.NEXT_KEY is {shorten(raw_text(raw), 50)}, expected a position")
+        raise PayloadError(SOURCE, f"RESULT_INF.NEXT_KEY is {shorten(json_text(raw), 50)}, expected a position")
     return key
 
 
@@ -231,6 +352,36 @@ def _class_units(class_inf: Any) -> dict[str, dict[str, str]]:
     return dict(sorted(units.items(), key=lambda kv: kv[0] != "tab"))
 
 
+def _series_keys(series_keys: tuple[str, ...], class_inf: Any, rows: list[Any]) -> tuple[str, ...]:
+    """The attributes that make up series_code: as given, or every classification (`ALL_CLASSIFICATIONS`).
+
+    Every classification means the CLASS_OBJ ids of the payload and the attributes its rows carry
+    (a page fetched with ``metaGetFlg=N`` has no CLASS_INF), in the order tab, cat01 … cat15, area.
+    """
+    if tuple(series_keys) != ALL_CLASSIFICATIONS:
+        return tuple(dict.fromkeys(key.removeprefix("@") for key in series_keys))
+    found: set[str] = set()
+    if isinstance(class_inf, dict):
+        objects = class_inf.get("CLASS_OBJ")
+        objects = [objects] if isinstance(objects, dict) else objects if isinstance(objects, list) else []
+        found.update(o["@id"] for o in objects if isinstance(o, dict) and isinstance(o.get("@id"), str))
+    attributes: set[str] = set().union(*(r.keys() for r in rows if type(r) is dict))
+    found.update(a[1:] for a in attributes if isinstance(a, str) and a.startswith("@"))
+    return classification_order(found)
+
+
+def classification_order(ids: Any) -> tuple[str, ...]:
+    """The classification ids among `ids` in series-key order: tab, cat01 … cat15, area (others dropped)."""
+    wanted = [i for i in ids if isinstance(i, str) and _CLASSIFICATION_ID.match(i)]
+    return tuple(sorted(set(wanted), key=lambda i: (i == "area", i != "tab", i)))
+
+
+def _no_key_reason(keys: tuple[str, ...]) -> str:
+    if not keys:
+        return "row has no classification (@tab, @catNN or @area)"
+    return f"row has none of the series keys {', '.join(keys)}"
+
+
 def _note_markers(note: Any) -> frozenset[str]:
     """The ``@char`` of each NOTE entry: markers this table uses in place of a number."""
     notes = [note] if isinstance(note, dict) else note if isinstance(note, list) else []
@@ -243,7 +394,7 @@ def _list_row(index: int, table: Any) -> tuple[Any, ...]:
     table = _object(table, where)
     stats_id = table.get("@id")
     if not isinstance(stats_id, str) or not stats_id:
-        raise PayloadError(SOURCE, f"{where}.@id is {shorten(raw_text(stats_id), 50)}, expected a table id")
+        raise PayloadError(SOURCE, f"{where}.@id is {shorten(json_text(stats_id), 50)}, expected a table id")
     title = table.get("TITLE")
     title = title.get("$") if isinstance(title, dict) else title
     survey = table.get("SURVEY_DATE")
@@ -275,8 +426,8 @@ def _rows_frame(rows: list[Any], keys: tuple[str, ...], class_units: dict[str, d
         "is_object": [d is not None for d in dicts],
         "has_area": [d is not None and "@area" in d for d in dicts],
         "value_text": [_value_text(v) for v in raw],
-        "value_bad": [None if _value_text(v) is not None else raw_text(v) for v in raw],
-        "row_text": [None if d is not None else raw_text(r) for r, d in zip(rows, dicts, strict=True)],
+        "value_bad": [None if _value_text(v) is not None else json_text(v) for v in raw],
+        "row_text": [None if d is not None else json_text(r) for r, d in zip(rows, dicts, strict=True)],
     }
     schema = {name: pl.String for name in columns} | {"row": pl.Int64, "is_object": pl.Boolean, "has_area": pl.Boolean}
     return pl.DataFrame(columns, schema=schema)
@@ -313,13 +464,13 @@ def _period() -> pl.Expr:
     """YYYYKKAABB time code → canonical period; null for codes outside the documented forms."""
     code = pl.col("@time")
     ten = code.str.contains(r"^[0-9]{10}$")
-    year, kind = code.str.slice(0, 4), code.str.slice(4, 2)
+    year, cycle = code.str.slice(0, 4), code.str.slice(4, 2)
     first, last, months = code.str.slice(6, 2), code.str.slice(8, 2), code.str.slice(6, 4)
-    calendar = ten & (kind == "00")
+    calendar = ten & (cycle == "00")
     return (
         pl.when(calendar & (months == "0000"))
         .then(year)
-        .when(ten & (kind == "10") & (months == "0000"))
+        .when(ten & (cycle == "10") & (months == "0000"))
         .then(pl.concat_str(pl.lit("FY"), year))
         .when(calendar & (first == last) & first.is_in(_MONTHS))
         .then(pl.concat_str(year, pl.lit("-"), first))
@@ -412,7 +563,7 @@ def _reason(keys: tuple[str, ...]) -> pl.Expr:
         pl.when(fault == "row")
         .then(pl.lit("row is not an object"))
         .when(fault == "series")
-        .then(pl.lit(f"row has none of the series keys {', '.join(keys) or '(none given)'}"))
+        .then(pl.lit(_no_key_reason(keys)))
         .when((fault == "time") & pl.col("@time").is_null())
         .then(pl.lit("row has no @time code"))
         .when(fault == "time")
@@ -493,7 +644,7 @@ def _iso_date(raw: Any) -> dt.date | None:
         return None
 
 
-def _kind(value: Any) -> str:
+def _type_name(value: Any) -> str:
     return "missing" if value is None else type(value).__name__
 
 

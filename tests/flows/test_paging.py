@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +17,8 @@ from flows.http import Fetcher, HttpSettings
 from flows.ingest import RunContext, ingest_source
 from flows.secrets import with_secrets
 from tests.support.loopback import LoopbackServer, Reply
-from transforms.adapters import Parsed, Request, adapter_for
+from transforms.adapters import Parsed, Request, ResponseInfo, adapter_for
+from transforms.estat_sample import answer
 
 
 def _catalog_pointing_at(server: LoopbackServer, tmp_path: Path):
@@ -111,44 +113,33 @@ def test_world_bank_pages_are_followed(loopback: LoopbackServer, tmp_path: Path,
     assert result.rows("observations") == 4 * len(years)
 
 
-def _estat_page(rows: list[tuple[str, str]], next_key: int | None) -> bytes:
-    result_inf = {"TOTAL_NUMBER": 4, "FROM_NUMBER": 1, "TO_NUMBER": len(rows)}
-    if next_key is not None:
-        result_inf["NEXT_KEY"] = next_key
-    return orjson.dumps({"GET_STATS_DATA": {
-        "RESULT": {"STATUS": 0, "ERROR_MSG": "正常に終了しました。", "DATE": "2026-11-26T10:00:00.000+09:00"},
-        "PARAMETER": {"LANG": "J"},
-        "STATISTICAL_DATA": {
-            "RESULT_INF": result_inf,
-            "TABLE_INF": {"@id": "0003999001", "UPDATED_DATE": "2024-03-27"},
-            "CLASS_INF": {"CLASS_OBJ": [{"@id": "tab", "@name": "表章項目", "CLASS": [
-                {"@code": "01", "@name": "所定内給与額", "@unit": "千円"}]}]},
-            "DATA_INF": {"VALUE": [{"@tab": "01", "@cat01": age, "@cat02": "000", "@area": "00000",
-                                    "@time": "2023000000", "$": value} for age, value in rows]},
-        }}})
-
-
 def test_estat_next_key_pages_are_followed(loopback: LoopbackServer, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """With 7 rows per getStatsData call, each table comes in several pages, all of them loaded."""
     catalog = _catalog_pointing_at(loopback, tmp_path)
     folder = catalog.directory
     text = (folder / "sources.yaml").read_text().replace("https://api.e-stat.go.jp/rest/3.0/app/json",
                                                          loopback.url("/estat"))
-    pinned = "    title_contains: 年齢階級\n    stats_data_id: \"0003999001\"\n"  # skip discovery: test paging only
-    text = text.replace("    title_contains: 年齢階級\n", pinned)
-    (folder / "sources.yaml").write_text(text)
+    (folder / "sources.yaml").write_text(text.replace("    limit: 100000", "    limit: 7"))
     catalog = load_catalog(folder)
     monkeypatch.setenv("ESTAT_APP_ID", "test-key")
     source = catalog.sources["estat"]
-    (planned,) = plan_requests(catalog, source)
-    first = Request("estat", with_secrets(planned.url, {"appId": "test-key"}), "data")
-    loopback.script(_path_and_query(first.url), Reply(200, _estat_page([("02", "224.0"), ("03", "255.5")], 3)))
-    loopback.script(_path_and_query(next_page_url(first, 3)), Reply(200, _estat_page([("04", "283.1"), ("05", "311.9")],
-                                                                                        None)))
+    adapter = adapter_for(source.kind)
+    # the SAMPLE survey answers every request the adapter makes, paging by NEXT_KEY like e-Stat
+    queue, scripted = list(adapter.plan(source, catalog)), 0
+    while queue:
+        request = queue.pop(0)
+        url = with_secrets(request.url, {"appId": "test-key"})
+        body = answer(url)
+        loopback.script(_path_and_query(url), Reply(200, body, {"Content-Type": "application/json"}))
+        scripted += 1
+        parsed = adapter.parse(body, request, source, catalog, ResponseInfo(url, "application/json", datetime.now()))
+        queue += [*parsed.follow, *filter(None, [adapter.next_request(request, parsed)])]
     result = ingest_source(_context(tmp_path), catalog, source)
     assert result.status == "succeeded", result.error
-    assert result.requests == 2
+    data_pages = [p for p, _ in loopback.requests if "/getStatsData" in p]
+    assert len(data_pages) > 2 * 2 and any("startPosition=8" in p for p in data_pages)
+    assert result.requests == scripted == len(loopback.requests)
     frame = pl.concat(result.frames("observations"))
-    assert sorted(frame["indicator_id"]) == [f"wage_scheduled_monthly_all_{a}" for a in
-                                            ("20_24", "25_29", "30_34", "35_39")]
-    assert sorted(frame["value"]) == [224000.0, 255500.0, 283100.0, 311900.0]
+    assert frame.height == len({i.id for i in catalog.indicators_of("estat")}) * 5
+    assert frame.select(pl.struct("indicator_id", "period").is_unique().all()).item()

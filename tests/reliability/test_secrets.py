@@ -11,47 +11,30 @@ from pathlib import Path
 
 import httpx
 
+from catalog import load_catalog
 from catalog.loader import CATALOG_DIR
 from tests.conftest import PROJECT_ROOT
 from tests.support.loopback import LoopbackServer, Reply
+from tests.support.samples import path_and_query, serve_sample_answers
 
 FAKE_KEY = "fakeESTATkey0123456789abcdef"
 
 
-def _estat_list() -> bytes:
-    return json.dumps({"GET_STATS_LIST": {
-        "RESULT": {"STATUS": 0, "ERROR_MSG": "正常に終了しました。", "DATE": "2026-11-26T10:00:00.000+09:00"},
-        "PARAMETER": {"LANG": "J", "STATS_CODE": "00450091"},
-        "DATALIST_INF": {"NUMBER": 1, "RESULT_INF": {"FROM_NUMBER": 1, "TO_NUMBER": 1},
-                         "TABLE_INF": {"@id": "0003999001",
-                                       "STAT_NAME": {"@code": "00450091", "$": "賃金構造基本統計調査"},
-                                       "TITLE": {"@no": "1", "$": "年齢階級，職種別きまって支給する現金給与額"},
-                                       "SURVEY_DATE": "2023", "UPDATED_DATE": "2024-03-27"}}}},
+def _error_answer(status: int) -> bytes:
+    return json.dumps({"GET_STATS_DATA": {"RESULT": {"STATUS": status, "ERROR_MSG": "認証に失敗しました。",
+                                                       "DATE": "2026-11-26T10:00:00.000+09:00"}}},
                       ensure_ascii=False).encode()
 
 
-def _estat_data(status: int = 0) -> bytes:
-    if status:
-        return json.dumps({"GET_STATS_DATA": {"RESULT": {"STATUS": status, "ERROR_MSG": "認証に失敗しました。",
-                                                           "DATE": "2026-11-26T10:00:00.000+09:00"}}},
-                          ensure_ascii=False).encode()
-    values = [{"@tab": "01", "@cat01": "02", "@cat02": "000", "@area": "00000", "@time": "2023000000", "$": "224.0"}]
-    return json.dumps({"GET_STATS_DATA": {
-        "RESULT": {"STATUS": 0, "ERROR_MSG": "正常に終了しました。", "DATE": "2026-11-26T10:00:00.000+09:00"},
-        "PARAMETER": {"LANG": "J", "STATS_DATA_ID": "0003999001"},
-        "STATISTICAL_DATA": {
-            "RESULT_INF": {"TOTAL_NUMBER": 1, "FROM_NUMBER": 1, "TO_NUMBER": 1},
-            "TABLE_INF": {"@id": "0003999001", "UPDATED_DATE": "2024-03-27"},
-            "CLASS_INF": {"CLASS_OBJ": [{"@id": "tab", "@name": "表章項目",
-                                         "CLASS": {"@code": "01", "@name": "所定内給与額", "@unit": "千円"}}]},
-            "DATA_INF": {"VALUE": values}}}}, ensure_ascii=False).encode()
-
-
-def _run_live(tmp_path: Path, server: LoopbackServer, api: str) -> subprocess.CompletedProcess[str]:
+def _test_catalog(tmp_path: Path, server: LoopbackServer) -> Path:
     catalog = tmp_path / "catalog"
     shutil.copytree(CATALOG_DIR, catalog, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     sources = catalog / "sources.yaml"
     sources.write_text(sources.read_text().replace("https://api.e-stat.go.jp/rest/3.0/app/json", server.url("/estat")))
+    return catalog
+
+
+def _run_live(tmp_path: Path, catalog: Path, api: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_API_URL=api, ESTAT_APP_ID=FAKE_KEY, MIERUKA_CATALOG_DIR=str(catalog))
     return subprocess.run(
@@ -74,17 +57,17 @@ def _files_containing(root: Path, needle: bytes) -> list[str]:
 def test_the_app_id_is_used_but_never_stored_logged_or_published(
     tmp_path: Path, loopback: LoopbackServer, prefect_api: str
 ) -> None:
-    loopback.script("/estat/getStatsList", Reply(200, _estat_list(), {"Content-Type": "application/json"}))
-    loopback.script("/estat/getStatsData", Reply(200, _estat_data(), {"Content-Type": "application/json"}))
-    result = _run_live(tmp_path, loopback, prefect_api)
+    catalog = _test_catalog(tmp_path, loopback)
+    scripted = serve_sample_answers(loopback, load_catalog(catalog), "estat", {"appId": FAKE_KEY})
+    result = _run_live(tmp_path, catalog, prefect_api)
     assert result.returncode == 0, result.stderr[-3000:]
     sent = [path for path, _ in loopback.requests]
-    assert all(f"appId={FAKE_KEY}" in p for p in sent) and len(sent) == 2  # the key is really used
+    assert all(f"appId={FAKE_KEY}" in p for p in sent) and len(sent) == len(scripted)  # the key is really used
     assert FAKE_KEY not in result.stdout and FAKE_KEY not in result.stderr
     assert _files_containing(tmp_path / "data", FAKE_KEY.encode()) == []
     assert _files_containing(tmp_path / "snaps", FAKE_KEY.encode()) == []
     recorded = list((tmp_path / "snaps" / "estat").glob("*.meta.json"))
-    assert len(recorded) == 2 and all("appId=REDACTED" in p.read_text() for p in recorded)
+    assert len(recorded) == len(scripted) and all("appId=REDACTED" in p.read_text() for p in recorded)
     # what the Prefect API received from the run: flow and task run logs, artifacts, parameters
     for endpoint in ("logs/filter", "artifacts/filter", "flow_runs/filter", "task_runs/filter"):
         answer = httpx.post(f"{prefect_api}/{endpoint}", json={}, timeout=30)
@@ -97,9 +80,11 @@ def test_the_app_id_is_used_but_never_stored_logged_or_published(
 def test_an_e_stat_error_names_the_request_without_the_key(
     tmp_path: Path, loopback: LoopbackServer, prefect_api: str
 ) -> None:
-    loopback.script("/estat/getStatsList", Reply(200, _estat_list(), {"Content-Type": "application/json"}))
-    loopback.script("/estat/getStatsData", Reply(200, _estat_data(status=100), {"Content-Type": "application/json"}))
-    result = _run_live(tmp_path, loopback, prefect_api)
+    catalog = _test_catalog(tmp_path, loopback)
+    for request, url in serve_sample_answers(loopback, load_catalog(catalog), "estat", {"appId": FAKE_KEY}):
+        if request.step.startswith("data"):
+            loopback.script(path_and_query(url), Reply(200, _error_answer(100), {"Content-Type": "application/json"}))
+    result = _run_live(tmp_path, catalog, prefect_api)
     assert result.returncode == 1
     assert "e-Stat API error 100" in result.stderr and "getStatsData" in result.stderr
     assert "appId=REDACTED" in result.stderr

@@ -17,7 +17,17 @@ from hypothesis import strategies as st
 from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, json_values, result_or_none
 from transforms.contracts import ParseResult
 from transforms.errors import PayloadError
-from transforms.estat import LIST_SCHEMA, MARKERS, UNITS, parse_estat, parse_estat_list
+from transforms.estat import (
+    LIST_SCHEMA,
+    MARKERS,
+    UNITS,
+    ClassItem,
+    TableMeta,
+    classification_order,
+    parse_estat,
+    parse_estat_list,
+    parse_estat_meta,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "estat"
 
@@ -93,7 +103,7 @@ def test_cpi_fixture_gives_one_observation_per_value() -> None:
     assert obs.height == 12
     first = obs.row(0, named=True)
     assert first == {
-        "series_code": "tab=1;cat01=0001",
+        "series_code": "tab=1;cat01=0001;area=13100",
         "area": "JPN-13100",
         "period": "2026-09",
         "value": 102.5,
@@ -102,11 +112,11 @@ def test_cpi_fixture_gives_one_observation_per_value() -> None:
         "source_updated": dt.date(2026, 10, 2),
     }
     by_key = {(r["series_code"], r["area"], r["period"]): r for r in obs.to_dicts()}
-    assert by_key[("tab=1;cat01=0001", "JPN-13100", "FY2025")]["value"] == 100.4
-    assert by_key[("tab=1;cat01=0001", "JPN", "2024")]["value"] == 96.9
-    assert by_key[("tab=1;cat01=0002", "JPN", "2025-12")]["value"] == 102.0
-    assert by_key[("tab=2;cat01=0001", "JPN-13100", "2026-02")] | {"source_updated": None} == {
-        "series_code": "tab=2;cat01=0001",
+    assert by_key[("tab=1;cat01=0001;area=13100", "JPN-13100", "FY2025")]["value"] == 100.4
+    assert by_key[("tab=1;cat01=0001;area=00000", "JPN", "2024")]["value"] == 96.9
+    assert by_key[("tab=1;cat01=0002;area=00000", "JPN", "2025-12")]["value"] == 102.0
+    assert by_key[("tab=2;cat01=0001;area=13100", "JPN-13100", "2026-02")] | {"source_updated": None} == {
+        "series_code": "tab=2;cat01=0001;area=13100",
         "area": "JPN-13100",
         "period": "2026-02",
         "value": -0.3,
@@ -123,7 +133,7 @@ def test_census_fixture_single_objects_are_normalised() -> None:
     result = parse_estat(fixture("getstatsdata_census_single.json"))
     assert_contract(result)
     assert one(result) == {
-        "series_code": "tab=2020_01;cat01=0",
+        "series_code": "tab=2020_01;cat01=0;area=00000",
         "area": "JPN",
         "period": "2020",
         "value": 126146099.0,
@@ -138,7 +148,7 @@ def test_wage_fixture_markers_units_and_next_key() -> None:
     assert_contract(result)
     assert result.next_page == 13
     obs = result.observations
-    rows = {(r["series_code"], r["area"]): r for r in obs.to_dicts()}
+    rows = {(r["series_code"].rsplit(";area=", 1)[0], r["area"]): r for r in obs.to_dicts()}
     national = "tab=43;cat01=1;cat02=01;cat03=37"
     assert rows[(national, "JPN")]["value"] == 1234.0  # "1,234" 円
     assert rows[(national, "JPN")]["unit"] == "JPY"
@@ -158,12 +168,40 @@ def test_wage_fixture_markers_units_and_next_key() -> None:
     ]
     assert result.rejected.to_dicts() == [
         {
-            "series_code": "tab=43;cat01=1;cat02=04;cat03=37",
+            "series_code": "tab=43;cat01=1;cat02=04;cat03=37;area=47000",
             "row_ref": "VALUE[11]",
             "reason": "value 'n.a.' is not a number",
             "raw_value": "n.a.",
         }
     ]
+
+
+def test_real_layout_wage_page_keeps_every_classification_and_no_row_collides() -> None:
+    """0003426933's layout: tab + sex, age, firm size, industry, area; 2 ages x 2 sizes x 2 industries x 2 areas."""
+    result = parse_estat(fixture("getstatsdata_wage_prefecture_constructed.json"))
+    assert_contract(result)
+    assert result.rejected.height == 0
+    obs = result.observations
+    assert obs.height == 64
+    assert obs.select(pl.struct("series_code", "area", "period").is_unique().all()).item()
+    first = obs.row(0, named=True)
+    assert first["series_code"] == "tab=42;cat01=01;cat02=03;cat03=01;cat04=01;area=00000"
+    assert (first["area"], first["period"], first["unit"]) == ("JPN", "2022", "JPY")
+    assert first["value"] == pytest.approx(215_000.0)  # 215.0 千円
+    markers = obs.filter(pl.col("obs_status").is_not_null()).select("series_code", "area", "obs_status").rows()
+    assert markers == [
+        ("tab=42;cat01=01;cat02=03;cat03=04;cat04=03;area=13000", "JPN-13", "X"),
+        ("tab=44;cat01=01;cat02=03;cat03=04;cat04=03;area=13000", "JPN-13", "-"),
+    ]
+
+
+def test_the_old_three_key_series_code_collapses_the_real_layout() -> None:
+    """What issue #9 saw: with tab, cat01, cat02 only, firm size and industry collide and rows are lost."""
+    body = fixture("getstatsdata_wage_prefecture_constructed.json")
+    result = parse_estat(body, series_keys=("tab", "cat01", "cat02"))
+    assert result.observations.height == 16
+    assert result.rejected["reason"].unique().to_list() == ["duplicate"]
+    assert result.rejected.height == 48
 
 
 def test_status_100_raises_with_status_and_message() -> None:
@@ -257,7 +295,7 @@ def test_bad_values_are_rejected(raw: Any, reason: str, raw_value: str) -> None:
     result = parse_estat(stats_data([value(raw), value("1", time="2025000000")]))
     assert result.observations["period"].to_list() == ["2025"]
     assert result.rejected.to_dicts() == [
-        {"series_code": "tab=1;cat01=0001", "row_ref": "VALUE[0]", "reason": reason, "raw_value": raw_value}
+        {"series_code": "tab=1;cat01=0001;area=13100", "row_ref": "VALUE[0]", "reason": reason, "raw_value": raw_value}
     ]
 
 
@@ -290,9 +328,17 @@ def test_row_that_is_not_an_object_is_rejected() -> None:
 # --- series codes, areas, periods ----------------------------------------------------------------
 
 
-def test_series_code_keeps_only_present_keys_in_key_order() -> None:
-    row = {"@cat02": "04", "@tab": "01", "@cat01": "002", "@area": "00000", "@time": "2020000000", "$": "1"}
-    assert one(parse_estat(stats_data([row])))["series_code"] == "tab=01;cat01=002;cat02=04"
+def test_default_series_code_is_every_classification_in_key_order() -> None:
+    row = {"@cat10": "7", "@cat02": "04", "@area": "00000", "@tab": "01", "@cat01": "002", "@time": "2020000000",
+           "@unit": "千円", "$": "1"}
+    assert one(parse_estat(stats_data([row])))["series_code"] == "tab=01;cat01=002;cat02=04;cat10=7;area=00000"
+
+
+def test_classifications_of_class_inf_join_the_key_of_rows_that_carry_them() -> None:
+    class_obj = [{"@id": "cat05", "@name": "学歴_基本８区分（2020年～）", "CLASS": {"@code": "01", "@name": "学歴計"}}]
+    rows = [value(cat05="01"), value(time="2025000000")]
+    codes = parse_estat(stats_data(rows, class_obj=class_obj)).observations["series_code"].to_list()
+    assert codes == ["tab=1;cat01=0001;cat05=01;area=13100", "tab=1;cat01=0001;area=13100"]
 
 
 def test_series_keys_can_be_chosen() -> None:
@@ -301,23 +347,32 @@ def test_series_keys_can_be_chosen() -> None:
     assert one(result)["series_code"] == "cat04=9;tab=1"
 
 
-def test_row_without_any_series_key_is_rejected() -> None:
-    row = {"@area": "00000", "@time": "2020000000", "$": "1"}
+def test_row_without_any_classification_is_rejected() -> None:
+    row = {"@time": "2020000000", "$": "1"}
     result = parse_estat(stats_data([row]))
     assert result.rejected.to_dicts() == [
         {
             "series_code": None,
             "row_ref": "VALUE[0]",
-            "reason": "row has none of the series keys tab, cat01, cat02, cat03",
+            "reason": "row has no classification (@tab, @catNN or @area)",
             "raw_value": "1",
         }
     ]
 
 
+def test_row_without_any_chosen_series_key_is_rejected() -> None:
+    row = {"@area": "00000", "@time": "2020000000", "$": "1"}
+    result = parse_estat(stats_data([row]), series_keys=("tab", "cat01"))
+    assert result.rejected["reason"].to_list() == ["row has none of the series keys tab, cat01"]
+
+
 def test_duplicate_key_keeps_the_first() -> None:
-    rows = [value("1", cat04="1"), value("2", cat04="2"), value("3", area="00000")]
+    rows = [value("1"), value("2"), value("3", cat04="2")]
     result = parse_estat(stats_data(rows))
-    assert result.observations.select("area", "value").rows() == [("JPN-13100", 1.0), ("JPN", 3.0)]
+    assert result.observations.select("series_code", "value").rows() == [
+        ("tab=1;cat01=0001;area=13100", 1.0),
+        ("tab=1;cat01=0001;cat04=2;area=13100", 3.0),
+    ]
     assert result.rejected.select("row_ref", "reason", "raw_value").rows() == [("VALUE[1]", "duplicate", "2")]
 
 
@@ -423,8 +478,8 @@ def test_unit_falls_back_to_tab_then_other_classes() -> None:
 
 
 def test_unknown_unit_is_kept_as_text() -> None:
-    row = one(parse_estat(stats_data([value("1.5", unit="時間")])))
-    assert (row["unit"], row["value"]) == ("時間", 1.5)
+    row = one(parse_estat(stats_data([value("1.5", unit="件")])))
+    assert (row["unit"], row["value"]) == ("件", 1.5)
 
 
 def test_marker_keeps_the_unit() -> None:
@@ -501,6 +556,69 @@ def test_unreadable_payload_raises_payload_error(body: bytes, fragment: str) -> 
         parse_estat(body)
     assert info.value.source == "estat"
     assert fragment in str(info.value)
+
+
+# --- metadata ------------------------------------------------------------------------------------
+
+
+def test_meta_of_the_real_layout_lists_every_classification_with_names_units_and_parents() -> None:
+    meta = parse_estat_meta(fixture("getmetainfo_wage_prefecture_constructed.json"))
+    assert (meta.stats_data_id, meta.title, meta.statistics_name, meta.updated) == (
+        "0003426933", "令和2年以降 一般_都道府県別_年齢階級別DB", "賃金構造基本統計調査", dt.date(2024, 3, 27))
+    assert [(c.id, c.name) for c in meta.classifications] == [
+        ("tab", "表章項目"),
+        ("cat01", "性別_基本"),
+        ("cat02", "年齢階級_基本"),
+        ("cat03", "企業規模_基本"),
+        ("cat04", "産業分類"),
+        ("area", "地域"),
+        ("time", "時間軸（2020～2023）"),
+    ]
+    tab = meta.classification("tab")
+    assert tab is not None and tab.items[0] == ClassItem("10", "所定内給与額", None, "千円", None)
+    assert [i.code for i in tab.items if i.name == "所定内給与額"] == ["10", "42"]
+    sexes = meta.classification("cat01")
+    assert sexes is not None and sexes.items[2] == ClassItem("03", "女", "2", None, "01")
+    assert meta.classification("cat99") is None
+
+
+def test_meta_from_a_stats_data_page_and_single_object_classes() -> None:
+    meta = parse_estat_meta(fixture("getstatsdata_census_single.json"))
+    assert isinstance(meta, TableMeta)
+    assert [(c.id, c.name) for c in meta.classifications] == [("tab", "表章項目")]
+    assert meta.classifications[0].items == (ClassItem("2020_01", "人口", None, "人", None),)
+    assert meta.updated == dt.date(2021, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("doc", "fragment"),
+    [
+        ({"GET_META_INFO": {"RESULT": {"STATUS": 1}}}, "matched no table"),
+        ({"GET_META_INFO": {"RESULT": {"STATUS": 0}, "METADATA_INF": {}}}, "has no CLASS_INF"),
+        ({"GET_STATS_DATA": {"RESULT": {"STATUS": 0}, "STATISTICAL_DATA": {"DATA_INF": {}}}}, "metaGetFlg=Y"),
+        (
+            {"GET_META_INFO": {"RESULT": {"STATUS": 0},
+                               "METADATA_INF": {"CLASS_INF": {"CLASS_OBJ": [{"@name": "x"}]}}}},
+            "CLASS_OBJ[0].@id",
+        ),
+        (
+            {"GET_META_INFO": {"RESULT": {"STATUS": 0}, "METADATA_INF": {"CLASS_INF": {"CLASS_OBJ": {
+                "@id": "cat01", "CLASS": [{"@code": "1", "@name": "男"}, {"@name": "女"}]}}}}},
+            "CLASS_OBJ[0].CLASS[1].@code",
+        ),
+        ({"GET_META_INFO": {"RESULT": {"STATUS": 100, "ERROR_MSG": "認証に失敗しました。"}}}, "e-Stat API error 100"),
+        ({"GET_STATS_LIST": {}}, "GET_META_INFO is missing"),
+    ],
+)
+def test_unreadable_meta_raises_payload_error(doc: Any, fragment: str) -> None:
+    with pytest.raises(PayloadError) as info:
+        parse_estat_meta(orjson.dumps(doc))
+    assert fragment in str(info.value)
+
+
+def test_classification_order_is_tab_cats_area() -> None:
+    assert classification_order(["area", "cat10", "time", "cat02", "tab", "lvl", 3, "cat16"]) == (
+        "tab", "cat02", "cat10", "area")
 
 
 # --- getStatsList --------------------------------------------------------------------------------
@@ -588,6 +706,13 @@ def test_any_bytes_parse_or_raise_payload_error(body: bytes) -> None:
     parse_or_payload_error(body)
     with contextlib.suppress(PayloadError):
         parse_estat_list(body)
+
+
+@PROPERTY_SETTINGS
+@given(st.binary(max_size=300) | json_values.map(lambda doc: orjson.dumps({"GET_META_INFO": doc})))
+def test_any_bytes_give_table_meta_or_payload_error(body: bytes) -> None:
+    with contextlib.suppress(PayloadError):
+        assert isinstance(parse_estat_meta(body), TableMeta)
 
 
 @PROPERTY_SETTINGS

@@ -198,10 +198,10 @@ def test_creator_pay_gap_compares_animators_with_national_pay(con) -> None:
     assert "not a median" in young["national_measure"]
     older = mart[("25-29", 2023)]
     assert older["animator_annual_pay_jpy"] == 2.928e6 and "25-30" in older["note"]
-    # e-Stat suppresses the arts figure for 20-24 in 2019: NULL, said in the note, no animator figure that year
-    gap_2019 = mart[("20-24", 2019)]
-    assert gap_2019["arts_occupation_annual_pay_jpy"] is None and "arts" in gap_2019["note"]
-    assert gap_2019["animator_annual_pay_jpy"] is None and gap_2019["only_source_is_article"] is None
+    # e-Stat suppresses the arts figure for 20-24 in 2020: NULL, said in the note, no animator figure that year
+    gap_2020 = mart[("20-24", 2020)]
+    assert gap_2020["arts_occupation_annual_pay_jpy"] is None and "arts" in gap_2020["note"]
+    assert gap_2020["animator_annual_pay_jpy"] is None and gap_2020["only_source_is_article"] is None
     assert {a for a, _ in mart} == {"20-24", "25-29", "30-34", "35-39", "40-44"}
 
 
