@@ -300,7 +300,7 @@ def _ingest_feed(ctx: RunContext, source: Source, response: FetchedResponse, res
         raise PayloadError(source.id, f"GET {response.url}: {exc.message}") from exc
     limit = int(source.options.get("max_items", 50))
     for url in entries.filter(pl.col("url").is_not_null())["url"].head(limit).to_list():
-        article = ctx.fetcher.get(source.id, url)
+        article = ctx.fetcher.get(source.id, url, trusted=False)  # a feed's link: checked before connecting
         sha = land(ctx.raw_dir, article.body)
         is_sample = _is_sample(ctx, source.id, url, article)
         result.requests += 1
