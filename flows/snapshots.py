@@ -64,6 +64,12 @@ def redact_text(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+def redact_echoed_url(url: str, secrets: tuple[str, ...]) -> str:
+    """A URL the server chose (a redirect target), with secret parameters and every echoed secret
+    value redacted. The values go first: `redact_url` re-encodes the query in a form of its own."""
+    return redact_text(redact_url(redact_text(url, secrets)), secrets)
+
+
 def redact_bytes(data: bytes, secrets: tuple[str, ...]) -> bytes:
     """`redact_text` for a body: the forms in UTF-8 (which covers ASCII, Shift_JIS and EUC-JP for the
     ASCII values credentials are) and in UTF-16."""

@@ -12,7 +12,7 @@ import socket
 
 import httpx
 
-from flows.snapshots import redact_text, redact_url, secret_values
+from flows.snapshots import redact_echoed_url, redact_text, secret_values
 
 #: a URL longer than this is cut in messages (an SDMX key makes 600-character URLs)
 MESSAGE_URL_CHARS = 160
@@ -36,7 +36,7 @@ class FetchError(RuntimeError):
     ) -> None:
         secrets = secret_values(url)  # `url` is the URL as requested: redact what it carries from everything
         self.source_id = source_id
-        self.url = redact_text(redact_url(url), secrets)
+        self.url = redact_echoed_url(url, secrets)
         self.cause = redact_text(cause, secrets)
         self.status = status
         self.attempts = attempts

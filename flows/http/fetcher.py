@@ -36,7 +36,15 @@ from flows.http.guard import (
     vet,
 )
 from flows.http.settings import HttpSettings
-from flows.snapshots import redact_bytes, redact_text, redact_url, secret_values, snapshot_paths, write_snapshot
+from flows.snapshots import (
+    redact_bytes,
+    redact_echoed_url,
+    redact_text,
+    redact_url,
+    secret_values,
+    snapshot_paths,
+    write_snapshot,
+)
 
 # httpx logs every request URL at INFO: with an e-Stat appId in the query that would leak a secret
 logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -272,7 +280,7 @@ class Fetcher:
                         fetched_at=datetime.now(UTC).replace(tzinfo=None),
                         from_snapshot=False,
                         attempts=attempt,
-                        final_url=redact_text(redact_url(answer.final_url), secrets),
+                        final_url=redact_echoed_url(answer.final_url, secrets),
                     )
                 last_cause, retry_after = f"HTTP {status}", answer.retry_after
             asked = parse_retry_after(retry_after)
@@ -347,7 +355,7 @@ class Fetcher:
     def _vet(
         self, source_id: str, url: str, current: str, allow: AllowList, deadline: _Deadline, hop: int, attempt: int
     ) -> Address | None:
-        prefix = f"refused redirect to {shorten_url(redact_url(current))}: " if hop else ""
+        prefix = f"refused redirect to {shorten_url(redact_echoed_url(current, secret_values(url)))}: " if hop else ""
         try:
             vetted = vet(current, allow, self._resolver, min(self.settings.timeout_s, deadline.remaining()))
         except Refused as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from pathlib import Path
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlencode
 
 import pytest
 
@@ -277,7 +277,9 @@ def _leaks(text: str | bytes, key: str) -> bool:
     """Whether any form of the key a server might echo is present: as sent, decoded or escaped."""
     data = text if isinstance(text, bytes) else text.encode()
     forms = {key, quote(key, safe=""), quote_plus(key), json.dumps(key)[1:-1], key.replace("/", "\\/")}
-    return any(form.encode() in data for form in forms)
+    decoded = data.decode("utf-8", "replace")
+    decoded_forms = {unquote(decoded), unquote_plus(decoded), unquote(unquote(decoded)), unquote_plus(unquote(decoded))}
+    return any(form.encode() in data for form in forms) or any(key in d for d in decoded_forms)
 
 
 @pytest.mark.parametrize("key", KEYS, ids=["hex", "escaped"])
