@@ -76,6 +76,8 @@ def describe_transport_error(exc: Exception, host: str, port: int) -> tuple[str,
             return f"connection refused by {host}:{port}; is the service up, the port right?", False
         if isinstance(link, OSError) and link.errno in _UNREACHABLE:
             return f"network unreachable for {host}:{port} ({link.strerror}); no network? check routes/proxy", False
+    if isinstance(exc, httpx.RemoteProtocolError) and "location header" in str(exc):
+        return f"refused redirect to an invalid URL ({str(exc)[:150]})", False  # httpx checks Location first
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})", True
     text = str(exc).splitlines()[0] if str(exc) else ""

@@ -327,9 +327,9 @@ class Fetcher:
             try:
                 with self._open(current, address, deadline) as resp:
                     if resp.is_redirect:
-                        location = urljoin(current, resp.headers.get("location", ""))
-                        current_trusted = self._next_hop_trusted(source_id, url, trusted, location, allow, attempt)
-                        current = location
+                        current, current_trusted = self._next_hop(
+                            source_id, url, trusted, current, resp.headers.get("location", ""), allow, attempt
+                        )
                         continue
                     ok = 200 <= resp.status_code < 300
                     body = self._read_body(source_id, url, resp, deadline, attempt, strict=ok)
@@ -364,24 +364,31 @@ class Fetcher:
             raise FetchError(source_id, url, f"{prefix}{exc}", attempts=attempt, reason="network") from None
         return vetted.address
 
-    def _next_hop_trusted(
-        self, source_id: str, url: str, trusted: bool, location: str, allow: AllowList, attempt: int
-    ) -> bool:
-        """Whether the redirect target is as trusted as the catalog URL (same origin); otherwise it
-        is checked like a link. From a catalog URL, redirects stay on its host (or allow_hosts)."""
-        parts = urlsplit(location)
-        if parts.scheme not in DEFAULT_PORTS:
+    def _next_hop(
+        self, source_id: str, url: str, trusted: bool, current: str, location: str, allow: AllowList, attempt: int
+    ) -> tuple[str, bool]:
+        """The redirect target, and whether it is as trusted as the catalog URL (same origin);
+        otherwise it is checked like a link. From a catalog URL, redirects stay on its host (or
+        allow_hosts)."""
+        try:
+            target = urljoin(current, location)
+            parts = urlsplit(target)
+            origin = _origin(target) if parts.scheme in DEFAULT_PORTS else None
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise FetchRefused(source_id, url, f"refused redirect to an invalid URL ({exc})", attempts=attempt,
+                               reason="redirect") from None
+        if origin is None:
             raise FetchRefused(source_id, url, f"refused redirect to non-http scheme {parts.scheme!r}",
                                attempts=attempt, reason="redirect")
         if not trusted:
-            return False
-        if _origin(location) == _origin(url):
-            return True
+            return target, False
+        if origin == _origin(url):
+            return target, True
         allowed = {urlsplit(url).hostname or ""} | allow.hosts()
         if (parts.hostname or "") not in allowed:
             raise FetchRefused(source_id, url, f"refused redirect to host {parts.hostname!r} (allowed: "
                                f"{', '.join(sorted(allowed))})", attempts=attempt, reason="redirect")
-        return False
+        return target, False
 
     def _open(
         self, current: str, address: Address | None, deadline: _Deadline

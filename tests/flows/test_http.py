@@ -186,8 +186,9 @@ def test_redirect_on_the_same_host_is_followed(loopback: LoopbackServer, tmp_pat
 
 @pytest.mark.parametrize(
     ("location", "why"),
-    [("file:///etc/passwd", "non-http scheme"), ("http://example.com/x", "refused redirect to host")],
-    ids=["file-scheme", "other-host"],
+    [("file:///etc/passwd", "non-http scheme"), ("http://example.com/x", "refused redirect to host"),
+     ("http://[::1", "refused redirect to an invalid URL")],
+    ids=["file-scheme", "other-host", "invalid"],
 )
 def test_redirects_to_other_schemes_or_hosts_are_refused(
     loopback: LoopbackServer, tmp_path: Path, location: str, why: str

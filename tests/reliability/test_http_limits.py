@@ -161,9 +161,17 @@ BOMB_CHILD = textwrap.dedent(
     import json, resource, sys, time
     from pathlib import Path
     from flows.http import Fetcher, FetchError, HttpSettings
+
+    def peak_kib():
+        # VmHWM is this process's own peak; ru_maxrss carries the parent's over fork + exec on Linux
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
     limit = int(sys.argv[2])
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = peak_kib()
     started = time.monotonic()
     try:
         with Fetcher(HttpSettings(mode="live", snapshots_dir=Path("."), max_retries=0)) as fetcher:
@@ -174,7 +182,7 @@ BOMB_CHILD = textwrap.dedent(
     except MemoryError:
         outcome = "MemoryError"
     took = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = peak_kib()
     print(json.dumps({"outcome": outcome, "rss_before_kib": before, "peak_rss_kib": peak, "seconds": took}))
     """
 )
