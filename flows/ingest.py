@@ -183,7 +183,7 @@ def _fetch(
 ) -> FetchedResponse:
     if request.url.startswith(CATALOG_SCHEME):
         return _read_catalog_file(catalog, source, request)
-    return ctx.fetcher.get(source.id, with_secrets(request.url, secrets))
+    return ctx.fetcher.get(source.id, with_secrets(request.url, secrets), trusted=request.trusted)
 
 
 def _read_catalog_file(catalog: Catalog, source: Source, request: Request) -> FetchedResponse:
@@ -241,6 +241,7 @@ def _fetch_frame(ctx: RunContext, response: FetchedResponse, sha: str, is_sample
             "run_id": ctx.run_id,
             "source_id": response.source_id,
             "url": response.url,
+            "final_url": response.final_url,
             "http_status": response.status,
             "fetched_at": response.fetched_at,
             "sha256": sha,

@@ -234,7 +234,8 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
     intervals = {
         urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
     }
-    with Fetcher(settings, min_interval_s=intervals) as fetcher:
+    allow_hosts = {sid: s.options.get("allow_hosts") for sid, s in catalog.sources.items()}
+    with Fetcher(settings, min_interval_s=intervals, allow_hosts=allow_hosts) as fetcher:
         ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, last_body)
         futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
         results: list[SourceResult] = [f.result() for f in futures]

@@ -55,6 +55,7 @@ FETCH_SCHEMA: dict[str, pl.DataType] = {
     "run_id": pl.String(),
     "source_id": pl.String(),
     "url": pl.String(),
+    "final_url": pl.String(),
     "http_status": pl.Int32(),
     "fetched_at": pl.Datetime("us"),
     "sha256": pl.String(),

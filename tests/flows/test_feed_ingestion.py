@@ -31,6 +31,7 @@ def test_feed_articles_are_ingested_and_a_copy_at_another_url_is_linked(
     shutil.copytree(CATALOG_DIR, catalog, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     with (catalog / "sources.yaml").open("a") as fh:
         fh.write(f"  wire:\n    name: Test wire\n    kind: article_feed\n    url: {loopback.url('/feed.xml')}\n"
+                 f"    allow_hosts: [\"127.0.0.1:{loopback.port}\"]\n"  # feed links to loopback: allowed explicitly
                  "    max_items: 10\n    cadence_hours: 0\n    credit: \"\"\n")
     monkeypatch.setenv("MIERUKA_CATALOG_DIR", str(catalog))
     loopback.script("/feed.xml", Reply(200, _feed(loopback, ["/a/story", "/b/story-copy"]),
