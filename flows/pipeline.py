@@ -353,12 +353,14 @@ def _run(
         results: list[SourceResult] = [f.result() for f in futures]
 
     progress.step = "load"
-    progress.failed_sources = sum(1 for r in results if r.status == "failed")
+    failed = [r for r in results if r.status == "failed"]
+    progress.failed_sources = len(failed)
+    progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
     _progress("[3/4] load + marts (one transaction)")
     batch = _batch(run_id, catalog, results)
     loaded = load_task(work_path, batch)
     summary = _finish(work_path, run_id, mode, data, results, loaded["counts"])
-    progress.step, progress.error = "publish", summary.error
+    progress.step = "publish"
     _progress("[4/4] publish")
     vintages = _vintages(work_path)
     credits = {sid: s.credit for sid, s in catalog.sources.items() if s.credit}
