@@ -16,6 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXIT_FAILED_SOURCES = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 3
+EXIT_NOT_PUBLISHED = 4  # nothing was published (the run failed before or while publishing)
 
 
 def _prefect_env(data_dir: Path, verbose: bool) -> None:
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the pipeline once",
         description="Run the pipeline once through the Prefect flow `pipeline`: fetch -> raw archive -> parse -> "
         "load -> marts -> publish. Exits 1 when any source failed (the others still load and publish), "
-        "3 when another run holds the warehouse.",
+        "3 when another run holds the warehouse, 4 when nothing was published (the previous publication stays).",
     )
     run.add_argument("--mode", choices=["replay", "live", "record"], default="replay",
                      help="replay: recorded snapshots, no network (default); live: call the public APIs; "
@@ -126,7 +127,7 @@ def _catalog_check() -> int:
 def _run(args: argparse.Namespace, data_dir: Path) -> int:
     from catalog import CatalogError
     from flows.lock import WarehouseLocked
-    from flows.pipeline import PipelineFailed, pipeline
+    from flows.pipeline import NothingPublished, PipelineFailed, pipeline
 
     state = pipeline(
         mode=args.mode,
@@ -149,9 +150,12 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
     if isinstance(outcome, (CatalogError, ValueError)):
         print(f"error: {outcome}", file=sys.stderr)
         return EXIT_USAGE
+    if isinstance(outcome, NothingPublished):
+        print(f"FAILED: {outcome}", file=sys.stderr)
+        return EXIT_NOT_PUBLISHED
     if isinstance(outcome, BaseException):
-        print(f"error: the run failed: {type(outcome).__name__}: {outcome}", file=sys.stderr)
-        return EXIT_FAILED_SOURCES
+        print(f"error: the run failed, nothing was published: {type(outcome).__name__}: {outcome}", file=sys.stderr)
+        return EXIT_NOT_PUBLISHED
     _print_summary(outcome)
     return 0
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warehouse import db
+from warehouse.publish.contract import PER_ROW_UNIT, MartContract, load_contracts
 
 SCHEMAS = ("core", "marts", "ops", "raw")
 NO_COMMENT = "*(no comment)*"
@@ -33,9 +34,10 @@ class DictionaryData:
     """What the dictionary lists, as read from the warehouse."""
 
     warehouse_name: str
-    tables: list[tuple[str, str, str, str | None]]  # schema, table, kind (table|view), comment
+    tables: list[tuple[str, str, str, str | None]]  # schema, table, table type (table|view), comment
     columns: list[tuple[str, str, str, str, str | None]]  # schema, table, column, type, comment
     credits: list[tuple[str, str]]  # credit line, sources
+    marts: dict[str, MartContract] = field(default_factory=dict)  # grain and units declared per mart
 
 
 def _cell(text: str | None) -> str:
@@ -47,6 +49,14 @@ def _cell(text: str | None) -> str:
     for char in ("\\", "|", "<", ">", "*"):
         out = out.replace(char, "\\" + char)
     return out
+
+
+def _unit(unit: str | None) -> str:
+    """A declared unit as a table cell; `[col]` (the unit is given per row by column col) in words."""
+    if not unit:
+        return ""
+    per_row = PER_ROW_UNIT.match(unit)
+    return f"per row, in `{per_row.group(1)}`" if per_row else _cell(unit)
 
 
 def build_dictionary(data: DictionaryData) -> str:
@@ -73,28 +83,38 @@ def build_dictionary(data: DictionaryData) -> str:
         lines.append(f"- **{schema}**: {', '.join(names) if names else '(no tables)'}")
     for schema in SCHEMAS:
         lines += ["", f"## Schema `{schema}`"]
-        for s, table, kind, comment in data.tables:
+        for s, table, table_type, comment in data.tables:
             if s != schema:
                 continue
+            lines += ["", f"### `{schema}.{table}`" + (" (view)" if table_type == "view" else ""), "", _cell(comment)]
+            contract = data.marts.get(table) if schema == "marts" else None
+            if contract is None:
+                lines += ["", "| column | type | comment |", "|---|---|---|"]
+                lines += [
+                    f"| `{name}` | {_cell(dtype)} | {_cell(text)} |" for name, dtype, text in columns[(schema, table)]
+                ]
+                continue
+            grain = ", ".join(f"`{c}`" for c in contract.grain)
             lines += [
                 "",
-                f"### `{schema}.{table}`" + (" (view)" if kind == "view" else ""),
+                f"One row per {grain} (the grain). Published as `published/{table}.parquet` and "
+                f"`published/{table}.csv`, sorted by the grain.",
                 "",
-                _cell(comment),
-                "",
-                "| column | type | comment |",
-                "|---|---|---|",
+                "| column | type | unit | comment |",
+                "|---|---|---|---|",
             ]
             lines += [
-                f"| `{name}` | {_cell(dtype)} | {_cell(text)} |" for name, dtype, text in columns[(schema, table)]
+                f"| `{name}` | {_cell(dtype)} | {_unit(contract.units.get(name))} | {_cell(text)} |"
+                for name, dtype, text in columns[(schema, table)]
             ]
     lines += ["", "## Credits", "", "Publishing data from this warehouse requires these credit lines:", ""]
     lines += [f"- {_cell(credit)} ({_cell(sources)})" for credit, sources in data.credits] or ["- (none recorded)"]
     return "\n".join(lines) + "\n"
 
 
-def read_dictionary(warehouse_path: Path) -> DictionaryData:
-    """Read tables, columns and credits from the warehouse, opened read-only (analysts may hold it)."""
+def read_dictionary(warehouse_path: Path, warehouse_name: str | None = None) -> DictionaryData:
+    """Read tables, columns and credits from the warehouse, opened read-only (analysts may hold it).
+    `warehouse_name` is the name readers know it by (the publish step reads the copy before it is renamed)."""
     con = db.connect(warehouse_path, read_only=True)
     try:
         tables = con.sql(db.sql_text("dictionary_tables")).fetchall()
@@ -103,17 +123,18 @@ def read_dictionary(warehouse_path: Path) -> DictionaryData:
     finally:
         con.close()
     return DictionaryData(
-        warehouse_name=warehouse_path.name,
+        warehouse_name=warehouse_name or warehouse_path.name,
         tables=[(s, t, k, c) for s, t, k, c in tables],
         columns=[(s, t, col, dtype, c) for s, t, col, dtype, _nullable, c in columns],
         credits=[(credit, sources) for credit, sources in credits],
+        marts=load_contracts(),
     )
 
 
-def write_dictionary(warehouse_path: Path, published_dir: Path) -> Path:
+def write_dictionary(warehouse_path: Path, published_dir: Path, warehouse_name: str | None = None) -> Path:
     """Write `published_dir/dictionary.md` from the warehouse's comments (temp file + os.replace);
     return its path."""
-    text = build_dictionary(read_dictionary(Path(warehouse_path)))
+    text = build_dictionary(read_dictionary(Path(warehouse_path), warehouse_name))
     path = Path(published_dir) / "dictionary.md"
     tmp = path.with_name("dictionary.md.tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -2,13 +2,22 @@
 
 Tasks are per source and per stage (a handful per run), never per row or request: the local
 Prefect server records about 16 task runs a second. The flow ends Failed when any source failed,
-after the other sources have loaded and published.
+after the other sources have loaded and published (PipelineFailed), or when nothing could be
+published (NothingPublished: the previous publication stays in place).
+
+Run bookkeeping: a run is 'running' in ops.runs until its publication is in place; only then is its
+final status written (succeeded, partial, failed). A run that fails on the way records 'failed' with
+the cause; if even that write fails (a full disk), or the process is killed, the next run finds it
+still 'running' and repairs it (warehouse/sql/repair_unfinished_runs.sql).
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
 import secrets
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -45,7 +54,17 @@ from warehouse.load import (
     load_batch,
     replace_pairs,
 )
-from warehouse.publish import export_marts, publish
+from warehouse.publish import (
+    ExportedMart,
+    Publication,
+    PublishedLayout,
+    build_manifest,
+    export_marts,
+    publish_keep,
+    remove_partial_files,
+    utc_z,
+)
+from warehouse.publish.publication import ANALYSTS_COPY
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SNAPSHOTS = PROJECT_ROOT / "snapshots"
@@ -61,6 +80,19 @@ class PipelineFailed(RuntimeError):
         super().__init__(f"{summary.failed_count} source(s) failed: {failed}")
 
 
+class NothingPublished(RuntimeError):
+    """The run ended without a new publication; the previous one (analysts' copy and published set) is
+    unchanged. Raised from the step that failed (fetch, load or publish), after recording the run."""
+
+    def __init__(self, run_id: str, step: str, cause: BaseException, failed_sources: int = 0) -> None:
+        self.run_id, self.step, self.cause = run_id, step, cause
+        also = f" ({failed_sources} source(s) had failed too)" if failed_sources else ""
+        super().__init__(
+            f"run {run_id}: nothing was published: the {step} step failed: {type(cause).__name__}: {cause}{also}. "
+            "The previous publication is unchanged."
+        )
+
+
 @dataclass
 class RunSummary:
     run_id: str
@@ -72,6 +104,8 @@ class RunSummary:
     dashboard: str
     sources: list[dict] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
+    error: str | None = None  # one line per failed source
+    version_dir: str = ""  # the published version this run made (data/published points at it)
 
     @property
     def failed_count(self) -> int:
@@ -121,11 +155,10 @@ def load_task(work_path: Path, batch: LoadBatch) -> dict:
             before_commit=lambda: pause_point("load"),
             derive=lambda c: _check_pairs(c, batch.run_id),
         )
-        exported = export_marts(con, work_path.parent.parent / "published")
         con.execute("CHECKPOINT").fetchall()
     finally:
         con.close()
-    return {"counts": counts, "exported": exported}
+    return {"counts": counts}
 
 
 def _check_pairs(con, run_id: str) -> None:
@@ -155,7 +188,7 @@ def source_states(work_path: Path, catalog: Catalog) -> dict[str, dict]:
         cadence = source.cadence_hours if source else 0
         too_old = bool(cadence) and (last_success is None or (now - last_success).total_seconds() > cadence * 3600)
         states[source_id] = {
-            "last_success": last_success.isoformat(timespec="seconds") if last_success else None,
+            "last_success": utc_z(last_success),
             "consecutive_failures": failures,
             "last_error": last_error,
             "stale": bool(failures) or too_old,
@@ -165,20 +198,62 @@ def source_states(work_path: Path, catalog: Catalog) -> dict[str, dict]:
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(
-    work_path: Path, data_dir: Path, exported: dict, vintages: dict, credits: dict, sources: dict
+    work_path: Path, data_dir: Path, run: dict, vintages: dict, credits: dict, sources: dict, keep: int
 ) -> dict:
-    is_sample = any(info["is_sample"] for info in exported.values())
-    result = publish(
-        work_path, data_dir, exported, is_sample, vintages, credits, sources=sources, pause_hook=pause_point
-    )
-    render_dashboard(result.published_dir)
-    write_dictionary(result.warehouse, result.published_dir)
-    return {"warehouse": str(result.warehouse), "published_dir": str(result.published_dir), "tables": result.tables}
+    """Build the run's publication aside and switch it in (warehouse/publish/publication.py).
+
+    The analysts' copy is the working file with this run's final status written into it; the marts are
+    exported from that copy, so the Parquet and CSV files hold exactly its rows. `run` holds run_id,
+    mode, status, error and finished_at."""
+    with Publication(data_dir, run["run_id"], keep, pause_hook=pause_point) as pub:
+        copy = pub.copy_warehouse(work_path)
+        con = db.connect(copy)
+        try:
+            db.run_sql(con, "finish_run", {k: run[k] for k in ("run_id", "status", "error", "finished_at")})
+            pause_point("publish-export")
+            exported: dict[str, ExportedMart] = export_marts(con, pub.staging)
+            con.execute("CHECKPOINT").fetchall()
+        finally:
+            con.close()
+        pub.validate_copy({name: mart.rows for name, mart in exported.items()})
+        manifest = build_manifest(
+            run_id=run["run_id"],
+            mode=run["mode"],
+            run_status=run["status"],
+            generated_at=run["finished_at"],
+            version_dir=pub.version_dir,
+            marts=exported,
+            vintages=vintages,
+            sources=sources,
+            credits=credits,
+            warehouse=ANALYSTS_COPY,
+        )
+        pub.write_json("manifest.json", manifest)
+        render_dashboard(pub.staging)
+        write_dictionary(copy, pub.staging, warehouse_name=ANALYSTS_COPY)
+        result = pub.commit()
+    for path in result.removed_versions:
+        _progress(f"  removed old published version {path.name}")
+    if result.cleanup_error:
+        print(f"warning: published, but could not remove old versions: {result.cleanup_error}", file=sys.stderr)
+    return {
+        "warehouse": str(result.warehouse),
+        "published_dir": str(result.published_dir),
+        "version_dir": str(result.version_dir),
+        "tables": {name: mart.rows for name, mart in exported.items()},
+    }
 
 
 def pause_point(where: str) -> None:
-    """Test-only: with MIERUKA_TEST_PAUSE_AT=<where>, stop here (after writing the marker file
-    MIERUKA_TEST_PAUSE_FILE) until killed, so fault tests can kill the run exactly at that point."""
+    """Test-only hooks at named points of a run (load, publish-export, publish, publish-pointer,
+    publish-cleanup, finish-run, record-failure):
+    - MIERUKA_TEST_FAIL_AT=<where>[,<where>...] raises OSError there, ENOSPC (a full disk) unless
+      MIERUKA_TEST_FAIL_ERRNO names another errno (e.g. EROFS), so tests can fail a run at that point;
+    - MIERUKA_TEST_PAUSE_AT=<where> stops here (after writing the marker file MIERUKA_TEST_PAUSE_FILE)
+      until killed, so fault tests can kill the run exactly at that point."""
+    if where in os.environ.get("MIERUKA_TEST_FAIL_AT", "").split(","):
+        code = getattr(errno, os.environ.get("MIERUKA_TEST_FAIL_ERRNO", "ENOSPC"))
+        raise OSError(code, f"{os.strerror(code)} (injected at {where} by MIERUKA_TEST_FAIL_AT)")
     if os.environ.get("MIERUKA_TEST_PAUSE_AT") != where:
         return
     Path(os.environ.get("MIERUKA_TEST_PAUSE_FILE", "paused")).write_text(str(os.getpid()))
@@ -204,23 +279,58 @@ def pipeline(
     unknown = [s for s in wanted if s not in catalog.sources]
     if unknown:
         raise ValueError(f"unknown source(s) {', '.join(unknown)}; known: {', '.join(catalog.sources)}")
+    keep = publish_keep()  # a bad MIERUKA_PUBLISH_KEEP is a usage error, before anything is touched
     data = Path(data_dir) if data_dir else _default_data_dir()
     snaps = Path(snapshots_dir) if snapshots_dir else DEFAULT_SNAPSHOTS
     with warehouse_lock(data):
-        return _run_locked(catalog, wanted, mode, data.resolve(), snaps.resolve())
+        return _run_locked(catalog, wanted, mode, data.resolve(), snaps.resolve(), keep)
 
 
-def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path) -> RunSummary:
+def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path, keep: int) -> RunSummary:
+    """Run under the lock; whatever fails on the way ends the run as 'failed' with its cause, or as
+    NothingPublished when no publication was made."""
     run_id = new_run_id()
+    work_path = data / WORK_FILE
+    progress = _Progress()
+    try:
+        return _run(catalog, wanted, mode, data, snaps, keep, run_id, progress)
+    except PipelineFailed:
+        raise  # some sources failed, the rest published: the run is already recorded as partial/failed
+    except BaseException as exc:
+        if progress.step != "start":  # the run has its row in ops.runs
+            _record_failure(work_path, data, run_id, progress, exc)
+        if isinstance(exc, Exception):
+            raise NothingPublished(run_id, progress.step, exc, progress.failed_sources) from exc
+        raise
+
+
+@dataclass
+class _Progress:
+    """Which step a run is in, so that a failure can say where it happened."""
+
+    step: str = "start"
+    failed_sources: int = 0
+    error: str | None = None  # the sources' errors, once known
+
+
+def _run(
+    catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path, keep: int, run_id: str,
+    progress: _Progress,
+) -> RunSummary:
     work_path = data / WORK_FILE
     _progress(f"mieruka run {run_id}: mode={mode}, sources={', '.join(wanted)}")
     _progress("[1/4] warehouse: migrate")
+    for path in remove_partial_files(data):
+        _progress(f"  removed {path.name}, left by a publish that did not finish")
     con = db.connect(work_path)
     try:
         applied = db.migrate(con)
         if applied:
             _progress(f"  applied migrations {applied}")
+        for old_run, status in _repair_unfinished_runs(con, run_id, data):
+            _progress(f"  run {old_run} never recorded its end: now {status} (see ops.runs.error)")
         db.run_sql(con, "start_run", {"run_id": run_id, "started_at": _now(), "mode": mode, "sources": wanted})
+        progress.step = "fetch"
         parsed = {
             (parser, sha): parsed_body(next_page, follow)
             for parser, sha, next_page, follow in db.run_sql(con, "parsed_bodies")
@@ -240,22 +350,30 @@ def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snap
         futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
         results: list[SourceResult] = [f.result() for f in futures]
 
+    progress.step = "load"
+    failed = [r for r in results if r.status == "failed"]
+    progress.failed_sources = len(failed)
+    progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
     _progress("[3/4] load + marts (one transaction)")
     batch = _batch(run_id, catalog, results)
     loaded = load_task(work_path, batch)
     summary = _finish(work_path, run_id, mode, data, results, loaded["counts"])
+    progress.step = "publish"
     _progress("[4/4] publish")
     vintages = _vintages(work_path)
     credits = {sid: s.credit for sid, s in catalog.sources.items() if s.credit}
-    try:
-        states = source_states(work_path, catalog)
-        published = publish_task(work_path, data, loaded["exported"], vintages, credits, states)
-    except Exception as exc:
-        _mark_run(work_path, run_id, "failed", f"publish failed: {exc}")
-        raise
+    states = source_states(work_path, catalog)
+    run = {"run_id": run_id, "mode": mode, "status": summary.status, "error": summary.error, "finished_at": _now()}
+    published = publish_task(work_path, data, run, vintages, credits, states, keep)
+    progress.step = "record"
+    _record_end(work_path, run)
     summary.tables = published["tables"]
-    _artifact(summary, vintages, states)
-    _revisions_artifact(work_path, run_id)
+    summary.version_dir = published["version_dir"]
+    try:  # the run has published: a Prefect API hiccup here must not turn it into a failed run
+        _artifact(summary, vintages, states)
+        _revisions_artifact(work_path, run_id)
+    except Exception as exc:
+        print(f"warning: published, but the Prefect artifacts were not created: {exc}", file=sys.stderr)
     if summary.failed_count:
         raise PipelineFailed(summary)
     return summary
@@ -325,22 +443,91 @@ def _vintages(work_path: Path) -> dict[str, str | None]:
         rows = db.run_sql(con, "source_vintages")
     finally:
         con.close()
-    return {source: vintage.isoformat(timespec="seconds") if vintage else None for source, vintage in rows}
+    return {source: utc_z(vintage) for source, vintage in rows}
 
 
-def _mark_run(work_path: Path, run_id: str, status: str, error: str) -> None:
+def _mark_run(work_path: Path, run_id: str, status: str, error: str | None, finished_at: datetime) -> None:
+    """Write a run's final status into the working file (test hook: fails on MIERUKA_TEST_FAIL_AT=finish-run)."""
+    pause_point("finish-run")
     con = db.connect(work_path)
     try:
-        con.execute("UPDATE ops.runs SET status = $s, error = $e WHERE run_id = $r",
-                    {"s": status, "e": error, "r": run_id}).fetchall()
+        db.run_sql(con, "finish_run", {"run_id": run_id, "status": status, "error": error, "finished_at": finished_at})
+        con.execute("CHECKPOINT").fetchall()
     finally:
         con.close()
+
+
+def _record_end(work_path: Path, run: dict) -> None:
+    """After the publication is in place: the same final status the published copy already holds. If this
+    write fails (a full disk), the publication stands and the next run repairs the row from the manifest."""
+    try:
+        _mark_run(work_path, run["run_id"], run["status"], run["error"], run["finished_at"])
+    except Exception as exc:
+        print(
+            f"warning: published, but could not record the end of run {run['run_id']} in ops.runs "
+            f"({type(exc).__name__}: {exc}); the next run will record it from published/manifest.json",
+            file=sys.stderr,
+        )
+
+
+def _record_failure(work_path: Path, data: Path, run_id: str, progress: _Progress, exc: BaseException) -> None:
+    """Record a run that failed at `progress.step` as 'failed' with its cause, and remove partial files.
+    Best effort: when the disk is full even this may fail; the row then stays 'running' and the next run
+    marks it abandoned (repair_unfinished_runs.sql)."""
+    cause = f"nothing published: the {progress.step} step failed: {type(exc).__name__}: {exc}"
+    error = "\n".join(e for e in (progress.error, cause) if e)
+    try:
+        remove_partial_files(data)
+    except OSError as cleanup_error:
+        print(f"warning: could not remove partial publish files: {cleanup_error}", file=sys.stderr)
+    try:
+        pause_point("record-failure")
+        _mark_run(work_path, run_id, "failed", error, _now())
+    except Exception as write_error:
+        print(
+            f"warning: could not record the failure of run {run_id} in ops.runs ({type(write_error).__name__}: "
+            f"{write_error}); the next run will mark it abandoned",
+            file=sys.stderr,
+        )
+
+
+def _published_run(data: Path) -> tuple[str | None, str | None, datetime | None]:
+    """run_id, run_status and time of the publication `data/published` points at (None when there is
+    none, or it predates manifest_version 2)."""
+    current = PublishedLayout(data).current()
+    if current is None:
+        return None, None, None
+    try:
+        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None, None
+    generated = manifest.get("generated_at")
+    at = datetime.fromisoformat(generated).astimezone(UTC).replace(tzinfo=None) if generated else None
+    return manifest.get("run_id"), manifest.get("run_status"), at
+
+
+def _repair_unfinished_runs(con, run_id: str, data: Path) -> list[tuple[str, str]]:
+    """Runs left 'running' by a dead process (we hold the lock, so none is alive) get an honest status:
+    the one the current publication names keeps the status it published with, the others become
+    'abandoned' with the reason. Returns (run_id, new status) pairs."""
+    published_run, published_status, published_at = _published_run(data)
+    return db.run_sql(
+        con,
+        "repair_unfinished_runs",
+        {
+            "run_id": run_id,
+            "published_run_id": published_run,
+            "published_status": published_status or "succeeded",
+            "published_at": published_at,
+        },
+    )
 
 
 def _finish(
     work_path: Path, run_id: str, mode: str, data: Path, results: list[SourceResult], counts: dict
 ) -> RunSummary:
-    """Record the run's outcome in ops.runs (before publishing, so the published copy holds it)."""
+    """Record what the run loaded in ops.runs. Its status stays 'running' until the publication is in
+    place: the published copy gets the final status when it is made, the working file after the swap."""
     sources = []
     for r in results:
         c = counts.get(r.source_id)
@@ -361,19 +548,10 @@ def _finish(
     status = "succeeded" if not failed else ("failed" if len(failed) == len(sources) else "partial")
     totals = {k: sum(s[k] for s in sources) for k in ("rows_parsed", "rows_loaded", "rows_revised",
                                                       "rows_unchanged", "rows_quarantined")}
+    error = "\n".join(f"{s['source_id']}: {s['error']}" for s in failed) or None
     con = db.connect(work_path)
     try:
-        db.run_sql(
-            con,
-            "finish_run",
-            {
-                "run_id": run_id,
-                "finished_at": _now(),
-                "status": status,
-                **totals,
-                "error": "\n".join(f"{s['source_id']}: {s['error']}" for s in failed) or None,
-            },
-        )
+        db.run_sql(con, "record_run_counts", {"run_id": run_id, **totals, "error": error})
         con.execute("CHECKPOINT").fetchall()
     finally:
         con.close()
@@ -386,6 +564,7 @@ def _finish(
         published_dir=str(data / "published"),
         dashboard=str(data / "published" / "index.html"),
         sources=sources,
+        error=error,
     )
 
 

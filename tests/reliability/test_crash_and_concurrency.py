@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 import orjson
+import pytest
 
 from tests.conftest import PROJECT_ROOT
 
@@ -53,11 +54,11 @@ def _start_paused_and_kill(data: Path, snapshots: Path, api: str, where: str, tm
     proc.wait(timeout=30)
 
 
-def _revise_snapshot(snapshots: Path) -> None:
+def _revise_snapshot(snapshots: Path, value: float = -12345.6, last_update: int = 20260310) -> None:
     path = snapshots / "boj" / BOJ_BP01
     doc = orjson.loads(path.read_bytes())
-    doc["RESULTSET"][2]["VALUES"]["VALUES"][-1] = -12345.6
-    doc["RESULTSET"][2]["LAST_UPDATE"] = 20260310
+    doc["RESULTSET"][2]["VALUES"]["VALUES"][-1] = value
+    doc["RESULTSET"][2]["LAST_UPDATE"] = last_update
     path.write_bytes(orjson.dumps(doc))
 
 
@@ -73,11 +74,32 @@ def _core_counts(path: Path) -> tuple:
 
 
 def _manifest_matches_files(published: Path) -> bool:
-    manifest = json.loads((published / "manifest.json").read_text())
+    """Every Parquet and CSV file the manifest lists has its sha256 (read from one resolved version)."""
+    root = published.resolve()
+    manifest = json.loads((root / "manifest.json").read_text())
+    files = [f for info in manifest["tables"].values() for f in (info, info.get("csv"))]
     return all(
-        hashlib.sha256((published / info["path"]).read_bytes()).hexdigest() == info["sha256"]
-        for info in manifest["tables"].values()
+        hashlib.sha256((root / f["path"]).read_bytes()).hexdigest() == f["sha256"] for f in files if f
     )
+
+
+def _published_run(data: Path) -> str:
+    return json.loads((data / "published" / "manifest.json").read_text())["run_id"]
+
+
+def _runs(path: Path) -> dict[str, tuple[str, str | None]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return {r: (s, e) for r, s, e in con.sql("SELECT run_id, status, error FROM ops.runs").fetchall()}
+    finally:
+        con.close()
+
+
+def _leftovers(data: Path) -> list[str]:
+    """Partial files a publication may leave: the half-made copy, staging directories, the temporary link."""
+    names = [p.name for p in data.iterdir() if p.name.startswith((".mieruka.duckdb.publishing", ".published."))]
+    versions = data / "published-versions"
+    return names + ([p.name for p in versions.iterdir() if p.name.startswith(".staging-")] if versions.is_dir() else [])
 
 
 def test_sigkill_inside_the_load_transaction_leaves_no_partial_rows(
@@ -93,10 +115,11 @@ def test_sigkill_inside_the_load_transaction_leaves_no_partial_rows(
     reference = tmp_path / "reference"
     assert _run(reference, snapshot_copy, prefect_api).returncode == 0
     assert _core_counts(data / "mieruka.duckdb") == _core_counts(reference / "mieruka.duckdb")
-    con = duckdb.connect(str(data / "mieruka.duckdb"), read_only=True)
-    statuses = dict(con.sql("SELECT status, count(*) FROM ops.runs GROUP BY ALL").fetchall())
-    con.close()
-    assert statuses == {"running": 1, "succeeded": 1}  # the killed run stays visible as never finished
+    runs = _runs(data / "mieruka.duckdb")
+    assert sorted(status for status, _ in runs.values()) == ["abandoned", "succeeded"]
+    # the killed run is not left 'running' forever: the rerun found it and says what happened
+    (killed_error,) = [error for status, error in runs.values() if status == "abandoned"]
+    assert "abandoned: the process ended" in killed_error and "found by run" in killed_error
 
 
 def test_sigkill_in_the_middle_of_publish_keeps_the_old_publication_whole(
@@ -120,6 +143,32 @@ def test_sigkill_in_the_middle_of_publish_keeps_the_old_publication_whole(
     con.close()
     assert value == [(-12345.6e8,)] and revisions == 1
     assert _manifest_matches_files(data / "published")
+    assert _leftovers(data) == []
+
+
+@pytest.mark.parametrize("where", ["publish-pointer", "publish-cleanup"])
+def test_sigkill_around_the_pointer_switch_leaves_one_whole_published_set(
+    tmp_path: Path, snapshot_copy: Path, prefect_api: str, where: str
+) -> None:
+    """Killed after the analysts' copy was swapped but before data/published was switched, the old set
+    stays current and whole; killed after the switch, the new one is current and whole. Either way the
+    next run removes what was left and records the killed run honestly."""
+    data = tmp_path / "data"
+    assert _run(data, snapshot_copy, prefect_api).returncode == 0
+    first = _published_run(data)
+    _revise_snapshot(snapshot_copy)
+    _start_paused_and_kill(data, snapshot_copy, prefect_api, where, tmp_path)
+    assert (data / "published").is_symlink() and _manifest_matches_files(data / "published")
+    killed = next(r for r in _runs(data / "warehouse" / "mieruka-work.duckdb") if r != first)
+    assert _published_run(data) == (first if where == "publish-pointer" else killed)
+    rerun = _run(data, snapshot_copy, prefect_api)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert _manifest_matches_files(data / "published") and _leftovers(data) == []
+    status, error = _runs(data / "mieruka.duckdb")[killed]
+    if where == "publish-pointer":
+        assert status == "abandoned" and "its publication did not complete" in error
+    else:  # its set was switched in: it did publish, and the manifest says with which status
+        assert status == "succeeded" and "its publication completed" in error
 
 
 def test_a_second_run_is_refused_while_the_first_holds_the_warehouse(
@@ -180,3 +229,49 @@ def test_an_analyst_reading_throughout_a_run_never_fails_and_sees_new_data_on_re
     assert failures == 0, reader_err
     assert queries > 10
     assert revisions == 1  # a fresh connection after the swap sees the new vintage
+
+
+CHECKSUM_READER = r"""
+import hashlib, json, os, sys
+data, stop, log = sys.argv[1], sys.argv[2], sys.argv[3]
+checks = mismatches = vanished = 0
+runs = set()
+while not os.path.exists(stop):
+    try:
+        root = os.path.realpath(os.path.join(data, "published"))  # resolve once, read the whole set there
+        manifest = json.load(open(os.path.join(root, "manifest.json"), encoding="utf-8"))
+        for info in manifest["tables"].values():
+            for entry in (info, info.get("csv")):
+                if entry:
+                    with open(os.path.join(root, entry["path"]), "rb") as fh:
+                        mismatches += hashlib.sha256(fh.read()).hexdigest() != entry["sha256"]
+                    checks += 1
+        runs.add(manifest.get("run_id") or manifest["generated_at"])
+    except FileNotFoundError:
+        vanished += 1
+    except ValueError:  # a manifest read while it was being replaced: a torn read as well
+        mismatches += 1
+open(log, "w").write(json.dumps({"checks": checks, "mismatches": mismatches, "vanished": vanished,
+                                 "runs": len(runs)}))
+"""
+
+
+def test_a_reader_checking_every_checksum_during_publishes_never_sees_a_torn_set(
+    tmp_path: Path, snapshot_copy: Path, prefect_api: str
+) -> None:
+    data = tmp_path / "data"
+    assert _run(data, snapshot_copy, prefect_api).returncode == 0
+    stop, log = tmp_path / "stop", tmp_path / "reader.json"
+    reader = subprocess.Popen([sys.executable, "-c", CHECKSUM_READER, str(data), str(stop), str(log)],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        for day, value in enumerate((-111.1, -222.2, -333.3), start=1):  # each publish changes a mart
+            _revise_snapshot(snapshot_copy, value, 20260310 + day)
+            run = _run(data, snapshot_copy, prefect_api)
+            assert run.returncode == 0, run.stderr[-3000:]
+    finally:
+        stop.write_text("")
+        _, err = reader.communicate(timeout=60)
+    seen = json.loads(log.read_text())
+    assert seen["mismatches"] == 0 and seen["vanished"] == 0, (seen, err[-2000:])
+    assert seen["runs"] == 4 and seen["checks"] > 100, seen  # it read every publication, throughout

@@ -1,3 +1,7 @@
+-- grain: indicator_id, period
+-- unit amount_jpy: JPY
+-- unit amount_usd: USD
+-- unit jpy_per_usd: JPY per USD
 -- marts.support_budgets: public money for content and AI as published, in yen and US dollars.
 -- Rows are the curated topics content_overseas_support_budget, content_overseas_support_budget_previous,
 -- content_support_budget and ai_investment_budget (catalog/curated/published_figures.csv, source

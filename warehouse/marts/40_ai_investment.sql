@@ -1,3 +1,8 @@
+-- grain: indicator_id, area, year
+-- unit amount_jpy, cumulative_jpy, announced_total_jpy: JPY
+-- unit amount_usd: USD
+-- unit jpy_per_usd: JPY per USD
+-- unit span_years: years
 -- marts.ai_investment: announced public AI investment as a yearly path.
 -- Each curated figure of topic ai_investment_budget (catalog/curated/published_figures.csv, source
 -- 'published'; topic read from the indicator's name '<topic name_en> — <publisher> via <reporter>') is an

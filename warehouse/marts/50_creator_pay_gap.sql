@@ -1,3 +1,6 @@
+-- grain: age_group, year
+-- unit national_annual_pay_jpy, arts_occupation_annual_pay_jpy, animator_annual_pay_jpy, gap_jpy: JPY
+-- unit gap_pct: percent
 -- marts.creator_pay_gap: what animators are reported to earn against the national pay of the same age.
 -- National and arts-occupation annual pay come from e-Stat's Basic Survey on Wage Structure (00450091):
 -- scheduled monthly cash earnings x 12 + annual bonuses and other special earnings, general workers, both

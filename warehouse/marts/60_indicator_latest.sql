@@ -1,3 +1,5 @@
+-- grain: indicator_id, area
+-- unit value: [unit]
 -- marts.indicator_latest: the latest current value of every indicator in every area, with what it means.
 -- "Latest" is the greatest period that has a value, periods compared as text within one indicator
 -- (YYYY, YYYY-MM, YYYY-Qn and YYYY-MM-DD sort in time order as text; an indicator mixing YYYY and

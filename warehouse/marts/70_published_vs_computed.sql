@@ -1,3 +1,6 @@
+-- grain: period, indicator_id
+-- unit published_jpy, computed_jpy, difference_jpy: JPY
+-- unit difference_pct: percent
 -- marts.published_vs_computed: each published digital-deficit statement beside the value computed
 -- from the BOJ series for the same calendar year and definition (marts.digital_deficit_annual).
 -- Published statements are the current rows of the curated indicators pub_digital_deficit_*

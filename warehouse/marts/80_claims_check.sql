@@ -1,3 +1,7 @@
+-- grain: article_id, figure_index, verdict
+-- unit value: [unit]
+-- unit official_value: [unit]
+-- unit relative_difference: fraction
 -- marts.claims_check: every figure an article claims (core.claims + core.figures + core.articles)
 -- checked against the official or published value as known on the article's publication date, plus
 -- one row per pair of figures the article gives as equivalents that disagree (core.figure_pairs).

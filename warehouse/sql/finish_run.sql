@@ -1,5 +1,5 @@
+-- The final status of a run, written once its publication is in place or has failed: succeeded, partial
+-- (some sources failed, the rest published), failed (all sources failed, or nothing was published).
 UPDATE ops.runs
-SET finished_at = $finished_at, status = $status, rows_parsed = $rows_parsed, rows_loaded = $rows_loaded,
-    rows_revised = $rows_revised, rows_unchanged = $rows_unchanged, rows_quarantined = $rows_quarantined,
-    error = $error
+SET finished_at = $finished_at, status = $status, error = $error
 WHERE run_id = $run_id

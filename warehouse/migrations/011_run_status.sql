@@ -1,0 +1,5 @@
+-- 011: what ops.runs.status and its neighbours mean now that a run is 'running' until its publication is in
+-- place, and a run that died without recording its end is repaired by the next run (no schema change).
+COMMENT ON COLUMN ops.runs.status IS 'running (until its publication is in place; still running at the start of a later run = that run repairs it), succeeded, partial (some sources failed, the rest loaded and published), failed (every source failed, or nothing was published: error says at which step), or abandoned (the process died, or its last write failed, before the run recorded its end; found by a later run).';
+COMMENT ON COLUMN ops.runs.finished_at IS 'UTC end time, the same as generated_at in the manifest it published; NULL while running and for abandoned runs (the time of death is not known).';
+COMMENT ON COLUMN ops.runs.error IS 'One line per failed source, then the step that failed and its cause when nothing was published, then the repair note when a later run found it unfinished; NULL when nothing failed.';
