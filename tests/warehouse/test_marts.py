@@ -267,31 +267,26 @@ def test_indicator_latest_has_one_row_per_indicator_and_area_at_the_greatest_per
 
 # Each mart's key (unique) and the ORDER BY its rows are published in: a fixed order is part of being
 # byte-stable. A new mart must be listed here.
+#: The key of every mart, in table column order: the grain its file declares, by which it is published.
 MART_ORDER = {
-    "digital_deficit_annual": (("definition", "component", "year"), "definition, component, year"),
-    "digital_balance_by_country": (("definition", "area", "year"), "definition, area, year"),
-    "content_exports_vs_target": (("target_year", "year"), "target_year, year"),
-    "support_budgets": (
-        ("indicator_id", "area", "period"),
-        "program = 'ai_investment_budget', amount_jpy DESC, indicator_id, area, period",
-    ),
-    "ai_investment": (
-        ("area", "indicator_id", "announced_period", "year"), "area, indicator_id, announced_period, year"
-    ),
-    "creator_pay_gap": (("age_group", "year"), "age_group, year"),
-    "indicator_latest": (("indicator_id", "area"), "indicator_id, area"),
-    "observation_revisions": (("indicator_id", "area", "period"), "indicator_id, area, period"),
-    "published_vs_computed": (("period", "indicator_id"), "period, indicator_id"),
-    "claims_check": (
-        ("article_id", "figure_index", "verdict", "surface"), "article_id, figure_index, verdict, surface"
-    ),
+    "digital_deficit_annual": ("year", "definition", "component"),
+    "digital_balance_by_country": ("year", "area", "definition"),
+    "content_exports_vs_target": ("year", "target_year"),
+    "support_budgets": ("indicator_id", "area", "period"),
+    "ai_investment": ("indicator_id", "area", "year", "announced_period"),
+    "creator_pay_gap": ("age_group", "year"),
+    "indicator_latest": ("indicator_id", "area"),
+    "observation_revisions": ("indicator_id", "area", "period"),
+    "published_vs_computed": ("period", "indicator_id"),
+    "claims_check": ("article_id", "figure_index", "surface", "verdict"),
 }
 
 
 def test_every_published_mart_has_a_unique_key_and_is_written_in_key_order(con, warehouse: Path) -> None:
     found = {n for (n,) in con.sql("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
     assert found == set(MART_ORDER), "declare the key and order of every mart in MART_ORDER"
-    for name, (key, order) in MART_ORDER.items():
+    for name, key in MART_ORDER.items():
+        order = ", ".join(key)
         path = (warehouse.parent / "published" / f"{name}.parquet").as_posix()
         keys = ", ".join(key)
         duplicates = con.sql(

@@ -1,7 +1,8 @@
 -- grain: year, definition, component
 -- unit credit_jpy, debit_jpy, balance_jpy: JPY
 -- unit credit_usd, debit_usd, balance_usd: USD
--- unit balance_yoy_pct, share_of_total_pct: percent
+-- unit balance_yoy_pct, share_of_total_pct, credit_yoy_pct, debit_yoy_pct, deficit_yoy_pct: percent
+-- unit credit_cagr_pct, debit_cagr_pct, deficit_cagr_pct, balance_pct_gdp: percent
 -- marts.digital_deficit_annual: the digital deficit by calendar year, definition and component.
 -- broad  = BOJ items 907 (telecom, computer and information services) + 9062 (copyrights) + 9082 (consulting)
 -- narrow = 9072 (computer services) + 9062 + 9082.

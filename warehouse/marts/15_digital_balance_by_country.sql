@@ -1,3 +1,6 @@
+-- grain: year, area, definition
+-- unit balance_usd, gdp_usd: USD
+-- unit balance_pct_gdp: percent
 -- marts.digital_balance_by_country: Japan's digital-services balance beside Korea's, China's and the United
 -- States', in US dollars and in percent of GDP, by calendar year and definition.
 --

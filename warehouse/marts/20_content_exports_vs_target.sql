@@ -2,6 +2,8 @@
 -- unit overseas_sales_jpy, target_jpy, gap_jpy: JPY
 -- unit multiple_needed: ratio
 -- unit required_growth_pct: percent per year
+-- unit sales_yoy_pct: percent
+-- unit sales_cagr_pct: percent per year
 -- marts.content_exports_vs_target: overseas sales of Japanese content against the government's targets.
 -- Actuals are the curated topic content_overseas_sales, targets the topic content_overseas_sales_target
 -- (catalog/curated/published_figures.csv, loaded as source 'published'; core.indicators.topic).

@@ -1,4 +1,4 @@
--- grain: indicator_id, period
+-- grain: indicator_id, area, period
 -- unit amount_jpy: JPY
 -- unit amount_usd: USD
 -- unit jpy_per_usd: JPY per USD

@@ -1,4 +1,4 @@
--- grain: indicator_id, area, year
+-- grain: indicator_id, area, year, announced_period
 -- unit amount_jpy, cumulative_jpy, announced_total_jpy: JPY
 -- unit amount_usd: USD
 -- unit jpy_per_usd: JPY per USD

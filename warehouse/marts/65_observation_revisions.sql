@@ -1,3 +1,6 @@
+-- grain: indicator_id, area, period
+-- unit first_value, latest_value, revision: [unit]
+-- unit revision_pct: percent
 -- marts.observation_revisions: for every indicator, area and period, the value first published beside the
 -- latest, for charts of "first published vs latest".
 -- core.observations is bitemporal: each vintage of a value is a row valid over [valid_from, valid_to); a

@@ -1,4 +1,4 @@
--- grain: article_id, figure_index, verdict
+-- grain: article_id, figure_index, surface, verdict
 -- unit value: [unit]
 -- unit official_value: [unit]
 -- unit relative_difference: fraction
