@@ -25,7 +25,6 @@ import polars as pl
 
 from catalog import Catalog, CatalogError, Source
 from flows.http import FetchedResponse, Fetcher, FetchError
-from flows.provenance import is_sample_snapshot
 from flows.raw import land
 from flows.secrets import resolve_secrets, with_secrets
 from transforms.adapters import Parsed, Request, ResponseInfo, SourceAdapter, adapter_for
@@ -127,6 +126,8 @@ def _request_series(
     """One request and its pages; returns the follow-up requests its answers asked for."""
     follow: list[Request] = []
     first = request
+    for older in ctx.fetcher.history(source.id, with_secrets(request.url, secrets)):
+        _process(ctx, catalog, source, adapter, request, older, result, history=True)
     for _page in range(MAX_PAGES):
         try:
             parsed = _step(ctx, catalog, source, adapter, request, secrets, result)
@@ -149,20 +150,36 @@ def _step(
     secrets: dict[str, str], result: SourceResult,
 ) -> Parsed:
     """fetch -> land raw -> parse -> stage, for one request."""
-    response = _fetch(ctx, catalog, source, request, secrets)
+    return _process(ctx, catalog, source, adapter, request, _fetch(ctx, catalog, source, request, secrets), result)
+
+
+def _process(
+    ctx: RunContext, catalog: Catalog, source: Source, adapter: SourceAdapter, request: Request,
+    response: FetchedResponse, result: SourceResult, history: bool = False,
+) -> Parsed:
+    """land raw -> parse -> stage, for one response.
+
+    A body is parsed again only when it could change what is current: the latest answer of a URL
+    is skipped when it is the same body as the URL's last answer (so a source that reverts to an
+    older body becomes current again); an older recording replayed as history (`history`) is
+    skipped whenever it was parsed before, since history does not change.
+    """
     sha = land(ctx.raw_dir, response.body)
-    is_sample = response.from_snapshot and is_sample_snapshot(ctx.sample_flags, ctx.snapshots_dir, source.id,
-                                                              request.url)
+    is_sample = response.from_snapshot and ctx.sample_flags.get(response.recording or "", True)
     result.requests += 1
     result.bytes += len(response.body)
     result.stage("fetches", _fetch_frame(ctx, response, sha, is_sample))
-    previous = ctx.last_body.get((source.id, response.url))
-    ctx.last_body[(source.id, response.url)] = sha
     known = ctx.parsed.get((adapter.parser_id, sha))
-    if known is not None and previous == sha:
-        # the same body as last time, already parsed by this parser version: its rows are current
+    if not history:
+        previous = ctx.last_body.get((source.id, response.url))
+        ctx.last_body[(source.id, response.url)] = sha
+        if known is not None and previous == sha:
+            # the same body as last time, already parsed by this parser version: its rows are current
+            result.bodies_skipped += 1
+            return Parsed(next_page=known.next_page, follow=known.follow)
+    elif known is not None:
         result.bodies_skipped += 1
-        return Parsed(next_page=known.next_page, follow=known.follow)
+        return Parsed()
     info = ResponseInfo(url=response.url, content_type=response.content_type, fetched_at=response.fetched_at)
     try:
         parsed = adapter.parse(response.body, request, source, catalog, info)

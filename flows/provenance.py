@@ -29,10 +29,3 @@ def load_sample_flags(snapshots_dir: Path) -> dict[str, bool]:
                 flags[str(entry["path"])] = bool(entry.get("is_sample", True))
     return flags
 
-
-def is_sample_snapshot(flags: dict[str, bool], snapshots_dir: Path, source_id: str, url: str) -> bool:
-    """Whether the snapshot replayed for `url` is labelled sample (an unlisted one counts as sample)."""
-    from flows.snapshots import snapshot_paths
-
-    body = snapshot_paths(snapshots_dir, source_id, url).body
-    return flags.get(body.relative_to(snapshots_dir.resolve()).as_posix(), True)

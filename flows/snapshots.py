@@ -20,6 +20,8 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 #: Query parameters that carry credentials; their values never reach disk, logs or hashes.
 SECRET_PARAMS = frozenset({"appid", "apikey", "api_key", "key", "token", "access_token"})
 REDACTED = "REDACTED"
+#: Older recordings of the same requests live under ``<snapshots>/history/<YYYY-MM-DD>/<source>/``.
+HISTORY_DIR = "history"
 #: Secret values shorter than this are not searched for in bodies: replacing every "ab" of a page
 #: would garble it, and no real credential is that short (e-Stat's application id has 40 characters).
 MIN_SECRET_CHARS = 4

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -37,6 +38,7 @@ from flows.http.guard import (
 )
 from flows.http.settings import HttpSettings
 from flows.snapshots import (
+    HISTORY_DIR,
     redact_bytes,
     redact_echoed_url,
     redact_text,
@@ -65,6 +67,7 @@ class FetchedResponse:
     from_snapshot: bool
     attempts: int = 1
     final_url: str = ""  # where redirects ended, redacted; the requested URL when there were none
+    recording: str | None = None  # replayed: the snapshot body's path relative to the snapshot folder
 
     def __post_init__(self) -> None:
         if not self.final_url:
@@ -159,6 +162,22 @@ class Fetcher:
             )
         return response
 
+    def history(self, source_id: str, url: str) -> list[FetchedResponse]:
+        """Older recordings of `url` (``<snapshots>/history/<date>/``), oldest first; replay mode only.
+
+        Replaying them before the latest recording gives the warehouse the source's real release
+        history (each body states its own release date); live and record modes have none.
+        """
+        if self.settings.mode != "replay":
+            return []
+        root = self.settings.snapshots_dir / HISTORY_DIR
+        folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+        return [
+            self._replay(source_id, url, folder)
+            for folder in folders
+            if snapshot_paths(folder, source_id, url).body.exists()
+        ]
+
     def close(self) -> None:
         with self._clients_lock:
             for client in self._clients.values():
@@ -172,8 +191,8 @@ class Fetcher:
         self.close()
 
     # -- replay -------------------------------------------------------------------------------
-    def _replay(self, source_id: str, url: str) -> FetchedResponse:
-        paths = snapshot_paths(self.settings.snapshots_dir, source_id, url)
+    def _replay(self, source_id: str, url: str, root: Path | None = None) -> FetchedResponse:
+        paths = snapshot_paths(root or self.settings.snapshots_dir, source_id, url)
         if not paths.body.exists():
             raise SnapshotMissing(
                 source_id,
@@ -199,6 +218,7 @@ class Fetcher:
             fetched_at=datetime.now(UTC).replace(tzinfo=None),
             from_snapshot=True,
             final_url=str(meta.get("final_url") or ""),
+            recording=paths.body.relative_to(self.settings.snapshots_dir.resolve()).as_posix(),
         )
 
     # -- live ---------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ pytestmark = pytest.mark.usefixtures("prefect_api")
 
 BOJ_BP01 = "getDataCode-44b9183591fc2a7a.body"
 WB_GDP = "NY.GDP.MKTP.CD-41c244d122bb0ac3.body"
+BP01_MONTHS = 12 * 12 + 9  # today's BOJ release: 2014-01 to 2026-09
+BOJ_CURRENT = 24 * BP01_MONTHS + BP01_MONTHS + 1  # 24 BP01 series, and FXERM07 to 2026-10
 CORE_TABLES = ("core.observations", "core.articles", "core.indicators")
 PUBLISHED_ROWS = len((PROJECT_ROOT / "catalog" / "curated" / "published_figures.csv").read_text().splitlines()) - 1
 
@@ -54,10 +56,11 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, prefect_api: str):
 def test_replay_run_loads_both_statistical_sources(first_run) -> None:
     data, summary = first_run
     assert summary.status == "succeeded"
-    counts = dict(query(data / "mieruka.duckdb", "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
-    # 24 BOJ BP01 series + FXERM07, 144 months each; 4 World Bank indicators x 4 economies x 11 years
+    counts = dict(query(data / "mieruka.duckdb",
+                        "SELECT source_id, count(*) FROM core.observations WHERE valid_to IS NULL GROUP BY ALL"))
+    # BOJ today: 24 BP01 series to 2026-09 + FXERM07 to 2026-10; 4 World Bank indicators x 4 economies x 11 years
     # e-Stat: 2 measures x 5 age groups x 2 occupations x 5 years; OECD: 3 items x 4 economies x 11 years
-    assert counts == {"boj": 25 * 144, "worldbank": 4 * 4 * 11, "published": PUBLISHED_ROWS,
+    assert counts == {"boj": BOJ_CURRENT, "worldbank": 4 * 4 * 11, "published": PUBLISHED_ROWS,
                       "estat": 100, "oecd": 3 * 4 * 11}
     units = dict(
         query(data / "mieruka.duckdb", "SELECT indicator_id, any_value(unit) FROM core.observations GROUP BY ALL")
@@ -73,13 +76,20 @@ def test_digital_deficit_mart_has_every_full_year_and_both_definitions(first_run
         "WHERE component = 'total' GROUP BY ALL ORDER BY 1",
     )
     assert rows == [("broad", 2014, 2025, 12), ("narrow", 2014, 2025, 12)]
-    # the sample snapshot is calibrated to the MOF totals reported by Jiji: 2023 and 2024, broad definition
+    # the BOJ release of 2025-02-10 is calibrated to the MOF totals reported by Jiji (2023 and 2024, broad
+    # definition); the release of 2026-02-09 revised 2024, so the mart (current values) shows the revision
     totals = dict(query(
         data / "mieruka.duckdb",
         "SELECT year, balance_jpy FROM marts.digital_deficit_annual WHERE definition='broad' AND component='total'",
     ))
+    broad_2024 = (
+        "SELECT sum(value) FROM {} WHERE period LIKE '2024-%' AND indicator_id IN "
+        "('bop_services_907_net', 'bop_services_9062_net', 'bop_services_9082_net')"
+    )
+    known_then = query(data / "mieruka.duckdb", broad_2024.format("core.observations_as_of(DATE '2025-12-19')"))
     assert totals[2023] == pytest.approx(-5.536e12, rel=1e-9)
-    assert totals[2024] == pytest.approx(-6.6506e12, rel=1e-9)
+    assert known_then[0][0] == pytest.approx(-6.6506e12, rel=1e-9)
+    assert totals[2024] < -6.6506e12 and totals[2024] == pytest.approx(-6.6506e12, rel=0.02)
 
 
 def test_mart_components_add_up_and_usd_uses_monthly_fx(first_run) -> None:
@@ -138,8 +148,8 @@ def test_seed_article_is_stored_once_with_inferred_date(first_run) -> None:
 def test_every_body_is_archived_unchanged_by_sha256(first_run) -> None:
     data, _ = first_run
     fetches = table(data / "mieruka.duckdb", "raw.fetches")
-    # 2 BOJ + 4 World Bank + the news feed and its article + the curated file + 2 e-Stat + 2 OECD
-    assert fetches.height == 17  # boj 2, worldbank 4, news 2, published 1, estat 2 tables x 3, oecd 2
+    # boj 2 requests x 3 releases, worldbank 4, news 2, published 1, estat 2 tables x 3, oecd 2
+    assert fetches.height == 21
     for sha, size in fetches.select("sha256", "bytes").iter_rows():
         body = (data / "raw" / sha[:2] / sha).read_bytes()
         assert hashlib.sha256(body).hexdigest() == sha and len(body) == size
@@ -160,7 +170,7 @@ def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
     skipped = query(tmp_path / "mieruka.duckdb",
                     f"SELECT sum(bodies_skipped) FROM ops.run_sources WHERE run_id = '{second.run_id}'")
     # every body: the e-Stat table list and the feed too (the follow-ups they named are remembered)
-    assert skipped == [(17,)]
+    assert skipped == [(21,)]
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -176,20 +186,21 @@ def test_a_revised_value_closes_the_old_row_and_keeps_it(tmp_path: Path, snapsho
     def revise(doc: dict) -> None:
         series = next(s for s in doc["RESULTSET"] if s["SERIES_CODE"] == "BPBP6JYNSN907")
         series["VALUES"]["VALUES"][-1] = -9999.5
-        series["LAST_UPDATE"] = 20260310
+        series["LAST_UPDATE"] = 20261201
 
     _edit_json(snapshot_copy / "boj" / BOJ_BP01, revise)
     summary = run(data, snapshot_copy)
     boj = next(s for s in summary.sources if s["source_id"] == "boj")
-    assert (boj["rows_loaded"], boj["rows_revised"], boj["rows_unchanged"]) == (0, 1, 24 * 144 - 1)
+    # the older releases and the unchanged FM08 answer are skipped; the changed BP01 answer is compared
+    assert (boj["rows_loaded"], boj["rows_revised"], boj["rows_unchanged"]) == (0, 1, 24 * BP01_MONTHS - 1)
     history = query(data / "mieruka.duckdb", """
         SELECT value, valid_from, valid_to FROM core.observations
-        WHERE indicator_id = 'bop_services_907_net' AND period = '2025-12' ORDER BY valid_from""")
+        WHERE indicator_id = 'bop_services_907_net' AND period = '2026-09' ORDER BY valid_from""")
     assert len(history) == 2
     (_, old_from, old_to), (new_value, new_from, new_to) = history
     assert new_value == pytest.approx(-9999.5e8) and new_to is None
     assert old_to == new_from and old_from < new_from
-    assert str(new_from.date()) == "2026-03-10"  # the source's release date, not the fetch time
+    assert str(new_from.date()) == "2026-12-01"  # the source's release date, not the fetch time
 
 
 def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, snapshot_copy: Path) -> None:
@@ -212,9 +223,12 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
     assert any("abc" in (r or "") for r in quarantined["raw_value"]) and quarantined["reason"].str.contains(
         "not a number").any()
     assert any(s == "worldbank" and "JSON" in r for s, r in quarantined.select("source_id", "reason").iter_rows())
-    counts = dict(query(path, "SELECT source_id, count(*) FROM core.observations GROUP BY ALL"))
-    # the failed source loads nothing, the bad row is quarantined
-    assert counts == {"boj": 25 * 144 - 1, "published": PUBLISHED_ROWS, "estat": 100, "oecd": 132}
+    counts = dict(query(path, "SELECT source_id, count(*) FROM core.observations WHERE valid_to IS NULL GROUP BY ALL"))
+    # the failed source loads nothing; the bad point is quarantined (its key keeps the value of an older release)
+    assert counts == {"boj": BOJ_CURRENT, "published": PUBLISHED_ROWS, "estat": 100, "oecd": 132}
+    poisoned = query(path, "SELECT count(*) FROM core.observation_versions WHERE indicator_id = "
+                           "'bop_services_907_credit' AND period = '2014-01'")
+    assert poisoned == [(1,)]
     for parsed, loaded, revised, unchanged, quarantined_rows in query(
         path, "SELECT rows_parsed, rows_loaded, rows_revised, rows_unchanged, rows_quarantined FROM ops.run_sources"
     ):

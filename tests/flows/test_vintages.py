@@ -1,4 +1,5 @@
-"""A later recorded vintage (snapshots/vintages/2026-03-10) revises values: as-of queries see each."""
+"""The BOJ release history (snapshots/history/<date>/ then today's answer) is replayed oldest first, so
+the warehouse holds each release as the BOJ stated it and as-of queries see the value known on a date."""
 
 from __future__ import annotations
 
@@ -11,36 +12,46 @@ from flows.pipeline import pipeline
 from tests.conftest import SNAPSHOTS
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
+BROAD_NETS = "('bop_services_907_net', 'bop_services_9062_net', 'bop_services_9082_net')"
 
 
-def test_old_then_new_vintage_as_of_returns_the_value_known_on_each_date(tmp_path: Path) -> None:
-    data = str(tmp_path / "data")
-    pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS), data_dir=data)
-    second = pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS / "vintages" / "2026-03-10"), data_dir=data)
-    boj = second.sources[0]
-    assert (boj["rows_loaded"], boj["rows_revised"]) == (0, 6)  # debit and net of 907, three months
-    con = duckdb.connect(str(tmp_path / "data" / "mieruka.duckdb"), read_only=True)
+def test_releases_replay_oldest_first_and_as_of_returns_what_was_known(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    first = pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS), data_dir=str(data))
+    again = pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS), data_dir=str(data))
+    con = duckdb.connect(str(data / "mieruka.duckdb"), read_only=True)
     try:
-        def as_of(day: str) -> float:
+        def broad_2024(day: str) -> float:
             return con.sql(
-                "SELECT value FROM core.observations_as_of(CAST($d AS DATE)) "
-                "WHERE indicator_id = 'bop_services_907_debit' AND period = '2025-12'", params={"d": day}
-            ).fetchall()[0][0]
+                f"SELECT sum(value) FROM core.observations_as_of(CAST($d AS DATE)) WHERE period LIKE '2024-%' "
+                f"AND indicator_id IN {BROAD_NETS}", params={"d": day}).fetchall()[0][0]
 
-        revisions = con.sql("SELECT indicator_id, period, old_value, new_value, valid_from::DATE::VARCHAR "
-                            "FROM ops.revisions ORDER BY indicator_id, period").fetchall()
-        mart_total = con.sql("SELECT balance_jpy FROM marts.digital_deficit_annual WHERE year = 2025 "
-                             "AND definition = 'broad' AND component = '907'").fetchall()[0][0]
-        net_sum = con.sql("SELECT sum(value) FROM core.observations WHERE valid_to IS NULL "
-                          "AND indicator_id = 'bop_services_907_net' AND period LIKE '2025-%'").fetchall()[0][0]
-        before, after = as_of("2026-03-09"), as_of("2026-03-10")
-        summary = con.sql("SELECT rows_added, rows_revised, rows_unchanged, round(largest_change_pct, 1) "
-                          "FROM ops.revision_summary WHERE run_id = $r", params={"r": second.run_id}).fetchall()
+        releases = con.sql("SELECT valid_from::DATE::VARCHAR, count(*) FROM core.observation_versions "
+                           "GROUP BY 1 ORDER BY 1").fetchall()
+        last_month = dict(con.sql("SELECT valid_from::DATE::VARCHAR, max(period) FROM core.observation_versions "
+                                  "WHERE indicator_id = 'bop_services_907_net' GROUP BY 1").fetchall())
+        revised = con.sql("SELECT DISTINCT indicator_id, substr(period, 1, 4), valid_from::DATE::VARCHAR "
+                          "FROM ops.revisions ORDER BY ALL").fetchall()
+        before_first = con.sql("SELECT count(*) FROM core.observations_as_of(DATE '2025-02-09')").fetchall()
+        fetched = con.sql("SELECT count(*) FROM raw.fetches").fetchall()
+        known = {day: broad_2024(day) for day in ("2025-12-19", "2026-02-08", "2026-02-09", "2026-12-01")}
     finally:
         con.close()
-    assert after == pytest.approx(before * 1.015, rel=1e-3)
-    assert len(revisions) == 6 and {r[4] for r in revisions} == {"2026-03-10"}
-    assert all(new != old for _, _, old, new, _ in revisions)
-    assert mart_total == pytest.approx(net_sum)
-    # the unchanged FM08 body is skipped as already parsed: only BP01 (24 series) is compared
-    assert summary[0][:3] == (0, 6, 24 * 144 - 6) and summary[0][3] > 1.0  # the mart reads the current (revised) values
+    # three releases, each dated by its own LAST_UPDATE, oldest first
+    assert [d for d, _ in releases] == ["2025-02-10", "2026-02-09", "2026-11-10"]
+    assert last_month == {"2025-02-10": "2024-12", "2026-02-09": "2025-12", "2026-11-10": "2026-09"}
+    # as known on the seed article's date: MOF's preliminary 2024 total; today: the revised one
+    assert known["2025-12-19"] == pytest.approx(-6.6506e12, rel=1e-9)
+    assert known["2026-02-09"] < known["2026-02-08"] == known["2025-12-19"]
+    assert known["2026-12-01"] == known["2026-02-09"]
+    assert before_first == [(0,)]
+    # the revisions each release made, and nothing else
+    assert revised == [
+        ("bop_services_9062_credit", "2025", "2026-11-10"), ("bop_services_9062_net", "2025", "2026-11-10"),
+        ("bop_services_9082_debit", "2024", "2026-02-09"), ("bop_services_9082_net", "2024", "2026-02-09"),
+    ]
+    boj = first.sources[0]
+    assert (boj["requests"], boj["rows_revised"]) == (6, 48)
+    # a second replay changes nothing: history and today's answers are all skipped
+    assert again.sources[0]["rows_loaded"] == again.sources[0]["rows_revised"] == 0
+    assert fetched == [(12,)]

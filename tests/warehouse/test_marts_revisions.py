@@ -1,6 +1,6 @@
-"""marts.observation_revisions after a real revision: the recorded BOJ snapshots, then the later vintage in
-snapshots/vintages/2026-03-10 (which revises debit and net of item 907 for three months), loaded by two
-real Prefect flow runs into one data dir. Expected values come from ops.revisions and core.observations."""
+"""marts.observation_revisions after real revisions: the BOJ release history (2025-02-10, 2026-02-09 which
+revises 2024, today's which revises 2025), replayed by one real Prefect flow run. Expected values come from
+ops.revisions and core.observations."""
 
 from __future__ import annotations
 
@@ -18,9 +18,8 @@ pytestmark = pytest.mark.usefixtures("prefect_api")
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
     data = tmp_path_factory.mktemp("revisions") / "data"
-    pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS), data_dir=str(data))
-    second = pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS / "vintages" / "2026-03-10"), data_dir=str(data))
-    assert second.sources[0]["rows_revised"] == 6
+    run = pipeline(sources=["boj"], snapshots_dir=str(SNAPSHOTS), data_dir=str(data))
+    assert run.sources[0]["rows_revised"] == 48  # 12 months x (debit + net) of 2024 9082 and of 2025 9062
     return data
 
 
@@ -48,7 +47,7 @@ def test_first_published_against_latest_for_every_revised_value(revised: Path) -
     finally:
         con.close()
 
-    assert len(logged) == 6 and set(closed) == set(logged)
+    assert len(logged) == 48 and set(closed) == set(logged)
     assert set(rows) == set(keys)
     assert {k for k, r in rows.items() if r["revised"]} == set(logged)
     for key, (old, new, valid_from) in logged.items():

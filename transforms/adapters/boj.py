@@ -70,7 +70,7 @@ class BojAdapter(SourceAdapter):
                 "UNIT": meta[code]["unit_en"],
                 "FREQUENCY": meta[code]["frequency"],
                 "CATEGORY": meta[code]["category_en"],
-                "LAST_UPDATE": int(meta[code]["last_update"]),
+                "LAST_UPDATE": int(data.get("last_update") or meta[code]["last_update"]),
                 "VALUES": {"SURVEY_DATES": dates(code), "VALUES": list(data["values"][code])},
             }
             for code in query["code"].split(",")
