@@ -82,6 +82,7 @@ PARSED_BODY_SCHEMA: dict[str, pl.DataType] = {
     "rows_quarantined": pl.Int64(),
     "next_page": pl.Int64(),
     "follow": pl.String(),
+    "notes": pl.String(),
     "parsed_at": pl.Datetime("us"),
 }
 RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
@@ -94,6 +95,7 @@ RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
     "rows_parsed": pl.Int64(),
     "rows_quarantined": pl.Int64(),
     "error": pl.String(),
+    "notes": pl.String(),
 }
 CODE_SCHEMA: dict[str, pl.DataType] = {
     "codelist_id": pl.String(),
@@ -188,6 +190,7 @@ def load_batch(
         _insert(con, "ops.run_sources", run_sources)
         for row in run_sources.iter_rows(named=True):
             run_sql(con, "upsert_source_health", {"source_id": row["source_id"]})
+            run_sql(con, "record_source_notes", {"source_id": row["source_id"], "notes": row.get("notes")})
             if row["status"] == "succeeded":
                 run_sql(con, "record_source_success", {"source_id": row["source_id"], "at": finished_at})
             else:
