@@ -313,6 +313,7 @@ def _observation_frame(
     return accepted.select(
         "indicator_id",
         "area",
+        "counterpart_area",
         "period",
         "value",
         "unit",

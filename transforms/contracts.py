@@ -25,10 +25,15 @@ OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
 }
 
 #: Columns a parser may add after the `OBSERVATION_SCHEMA` ones when its source states them (an SDMX
-#: partner dimension). A parser that does not know them leaves them out; the load fills the default.
+#: partner dimension). A parser that does not know them leaves them out (the BOJ, World Bank, e-Stat and
+#: curated parsers cast to `OBSERVATION_SCHEMA` alone): `conform_observations` fills the catalog's value
+#: or the default (`WORLD` for counterpart_area).
 OPTIONAL_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "counterpart_area": pl.String(),  # partner economy: ISO 3166-1 alpha-3 or an aggregate code (EU27_2020)
 }
+
+#: counterpart_area of a series that is not bilateral: the world, the code of the IMF's BOP area list.
+WORLD = "W00"
 
 #: A row the parser could not accept, kept with the reason (goes to ops.quarantine).
 REJECTED_SCHEMA: dict[str, pl.DataType] = {

@@ -21,6 +21,7 @@ from warehouse.db import build_marts, run_sql, sql_text
 STAGE_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "indicator_id": pl.String(),
     "area": pl.String(),
+    "counterpart_area": pl.String(),
     "period": pl.String(),
     "value": pl.Float64(),
     "unit": pl.String(),
@@ -267,7 +268,9 @@ def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> 
     )
 
 
-CURRENT_COLUMNS = ["indicator_id", "area", "period", "value", "unit", "obs_status", "is_sample", "valid_from"]
+CURRENT_COLUMNS = [
+    "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status", "is_sample", "valid_from",
+]
 
 
 def _merge_observations(
@@ -289,7 +292,7 @@ def _merge_observations(
         current = pl.DataFrame(schema={c: stage.schema[c] for c in CURRENT_COLUMNS})
     classified = classify_changes(stage, current)
     revised = classified.filter(pl.col("is_changed")).select(
-        "source_id", "indicator_id", "area", "period", "value", "previous_value",
+        "source_id", "indicator_id", "area", "counterpart_area", "period", "value", "previous_value",
         pl.col("valid_from").alias("new_valid_from"),
     )
     to_write = classified.filter(pl.col("is_new") | pl.col("is_changed")).drop("previous_value")

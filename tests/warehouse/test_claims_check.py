@@ -214,7 +214,9 @@ def _obs(
     unit: str = "JPY",
 ) -> None:
     con.execute(
-        "INSERT INTO core.observations VALUES ($i, 'JPN', $p, $v, $u, NULL, $s, $i, $sha, FALSE, $f, $t, 'test')",
+        "INSERT INTO core.observations (indicator_id, area, period, value, unit, obs_status, source_id, series_code, "
+        "raw_sha256, is_sample, valid_from, valid_to, load_id) "
+        "VALUES ($i, 'JPN', $p, $v, $u, NULL, $s, $i, $sha, FALSE, $f, $t, 'test')",
         {
             "i": indicator_id,
             "p": period,

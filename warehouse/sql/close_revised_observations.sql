@@ -6,4 +6,5 @@ FROM revised_obs AS r
 WHERE c.valid_to IS NULL
     AND c.indicator_id = r.indicator_id
     AND c.area = r.area
+    AND c.counterpart_area = r.counterpart_area
     AND c.period = r.period
