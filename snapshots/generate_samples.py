@@ -14,7 +14,11 @@ here are SAMPLE data in the exact shape of the real APIs (reference/sources.md �
   and annual bonuses in 千円, 2019–2023, written as plausible values, in the real v3 JSON shape;
 - OECD DF_TIS: an SDMX-ML 2.1 structure message (the codelists the series codes use) and SDMX-CSV
   1.0 ``csvfilewithlabels`` data, JPN/KOR/CHN/USA × S/SI/SH balance, 2014–2024, US$ millions; Japan
-  SI is the sample BOJ 907 net converted at the sample FXERM07 annual mean, the rest as recalled.
+  SI is the sample BOJ 907 net converted at the sample FXERM07 annual mean, the rest as recalled;
+- the EU–Japan mirror (`eu_japan_samples`): Eurostat bop_its6_det as SDMX-CSV (EU27 with Japan, TCI
+  and IP charges, credit and debit, annual € million) with its structure message, the BOJ's quarterly
+  regional series of Japan with the EU (BP01, 億円) as the Eurostat mirror at the sample's yen per
+  euro times an asymmetry factor, and the euro area's World Bank rate (EUR per USD).
 The seed article is real: its bytes are copied unchanged from ``snapshots/_sources/``.
 The curated published figures are read from catalog/ and need no snapshot.
 
@@ -36,10 +40,13 @@ import polars as pl
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, when run as a script
+import eu_japan_samples as eu  # beside this script
+
 from catalog import load_catalog
 from catalog.loader import Catalog, Source
 from flows.snapshots import redact_url, snapshot_paths, write_snapshot
 from transforms.adapters import Request, ResponseInfo, adapter_for
+from transforms.adapters.base import query_of
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
@@ -159,6 +166,7 @@ WB_NAMES = {
     "PA.NUS.FCRF": "Official exchange rate (LCU per US$, period average)",
 }
 COUNTRIES = {
+    "EMU": ("XC", "Euro area"),
     "CHN": ("CN", "China"),
     "JPN": ("JP", "Japan"),
     "KOR": ("KR", "Korea, Rep."),
@@ -266,6 +274,12 @@ def check(series: dict[str, list[int]]) -> None:
         require(abs(annual_sum(series, "N", NARROW, year)) < abs(annual_sum(series, "N", BROAD, year)), str(year))
 
 
+def tci_world(series: dict[str, list[int]], side: str, year: int, quarter: int) -> float:
+    """Japan's TCI (907) credit ``C`` or debit ``D`` with the world in one quarter, 億円."""
+    i = (year - YEARS[0]) * 12 + (quarter - 1) * 3
+    return sum(series[f"BPBP6JYNS{side}907"][i : i + 3]) / 10
+
+
 def reference_rows(db: str) -> dict[str, dict]:
     """BOJ metadata rows (name, unit, category, last update) by series code."""
     df = pl.read_parquet(REPO / "catalog" / "reference" / f"{db}.parquet")
@@ -282,6 +296,7 @@ def worldbank_values(series: dict[str, list[int]]) -> dict[str, dict[str, list]]
         out[code] = {a: [None if v is None else round(v * scale, 4) for v in vs] for a, vs in by_area.items()}
     out["BX.GSR.CCIS.CD"]["JPN"] = [round(v) for v in ict_jpn]
     out["PA.NUS.FCRF"]["JPN"] = [round(rate[y], 6) for y in WB_YEARS]
+    out["PA.NUS.FCRF"]["EMU"] = list(eu.EUR_PER_USD)
     return out
 
 
@@ -644,7 +659,7 @@ FM08_ORIGIN = (
 )
 WB_DERIVED = {
     "BX.GSR.CCIS.CD": "; JPN = annual sum of the sample BOJ 907 credit / annual mean of the sample FXERM07",
-    "PA.NUS.FCRF": "; JPN = annual mean of the sample FXERM07",
+    "PA.NUS.FCRF": "; JPN = annual mean of the sample FXERM07" + eu.origins(GENERATOR, eu.EU_RNG_SEED)["emu_rate"],
 }
 SEED_ORIGIN = (
     "a real article's text, byte for byte, from snapshots/_sources/takaichi-ai-anime-fr.txt "
@@ -710,10 +725,11 @@ OECD_DATA_ORIGIN = (
 def sample_data(catalog: Catalog, samples: dict) -> dict[str, dict]:
     """What each source's adapter fills its sample answers with (see each `render_sample`)."""
     values, estat = samples["boj"], catalog.sources["estat"]
+    months = [y * 100 + m for y in YEARS for m in range(1, 13)]
     return {
         "boj": {
             "reference": {**reference_rows("BP01"), **reference_rows("FM08")},
-            "dates": [y * 100 + m for y in YEARS for m in range(1, 13)],
+            "dates": {code: eu.boj_dates() if code in eu.BOJ_MIRROR else months for code in values},
             "values": values,
             "stamp": BOJ_DATE,
         },
@@ -727,6 +743,13 @@ def sample_data(catalog: Catalog, samples: dict) -> dict[str, dict]:
             "dataflow_names": (OECD_STRUCTURE_NAME, "Échanges de services"), "codelists": OECD_CODELISTS,
             "header": OECD_HEADER, "rows": oecd_rows(catalog.sources["oecd"], samples["oecd"]),
         },
+        "eurostat": {
+            "message_id": "IDREF20261126", "prepared": RECORDED_AT, "sender": "ESTAT",
+            "dataflow_names": eu.EUROSTAT_NAMES, "codelists": eu.EUROSTAT_CODELISTS,
+            "header": eu.EUROSTAT_HEADER,
+            "rows": eu.eurostat_rows(str(catalog.sources["eurostat"].options["dataflow"]), samples["eurostat"]),
+            "content_type": eu.EUROSTAT_DATA_TYPE,
+        },
         "news": {
             "title": "mieruka recorded news",
             "description": "Recorded copy of the news the project started from",
@@ -737,8 +760,12 @@ def sample_data(catalog: Catalog, samples: dict) -> dict[str, dict]:
     }
 
 
-def origin_of(source_id: str, part: str, samples: dict) -> tuple[bool, str, list]:
-    """(is_sample, origin, calibrated_to) of the sample answer `part` of a source."""
+def origin_of(source_id: str, part: str, samples: dict, request: Request | None = None) -> tuple[bool, str, list]:
+    """(is_sample, origin, calibrated_to) of the sample answer `part` of a source (BOJ BP01 answers
+    differ by `request`: the monthly services or the quarterly EU series)."""
+    eu_origins = eu.origins(GENERATOR, eu.EU_RNG_SEED)
+    if source_id == "boj" and request is not None and any(code in request.url for code in eu.BOJ_MIRROR):
+        return True, eu_origins["boj_quarterly"], []
     if source_id == "worldbank":
         by_area = samples["worldbank"][part]
         nulls = sorted(f"{a} {WB_YEARS[i]}" for a, vs in by_area.items() for i, v in enumerate(vs) if v is None)
@@ -756,6 +783,8 @@ def origin_of(source_id: str, part: str, samples: dict) -> tuple[bool, str, list
         ("estat", "data"): (True, estat_data_origin(SAMPLE_TABLE_ID), []),
         ("oecd", "structure"): (True, OECD_STRUCTURE_ORIGIN, []),
         ("oecd", "data"): (True, OECD_DATA_ORIGIN, []),
+        ("eurostat", "structure"): (True, eu_origins["eurostat_structure"], []),
+        ("eurostat", "data"): (True, eu_origins["eurostat_data"], []),
         ("news", "feed"): (True, FEED_ORIGIN, []),
         ("news", "article"): (False, SEED_ORIGIN, []),
     }[(source_id, part)]
@@ -785,7 +814,7 @@ def record_source(catalog: Catalog, source: Source, data: dict, samples: dict) -
             sample = adapter.render_sample(request, source, catalog, data)
             body, content_type = sample.body, sample.content_type
             write_snapshot(ROOT, request.source_id, request.url, 200, content_type, body, RECORDED_AT)
-            entry = provenance(request, *origin_of(source.id, sample.part, samples))
+            entry = provenance(request, *origin_of(source.id, sample.part, samples, request))
         entries[paths.body.relative_to(ROOT).as_posix()] = entry
         info = ResponseInfo(redact_url(request.url), content_type, datetime.fromisoformat(RECORDED_AT[:-1]))
         parsed = adapter.parse(body, request, source, catalog, info)
@@ -836,11 +865,14 @@ def write_later_vintage(catalog: Catalog) -> None:
             request, True, f"{GENERATOR}; SAMPLE: a later vintage of the main BP01 sample: debit and net of item "
             f"907 revised for {', '.join(REVISED_MONTHS)}, LAST_UPDATE {LATER_VINTAGE}")
     }
-    fx_request = next(r for r in adapter_for(boj.kind).plan(boj, catalog) if "db=FM08" in r.url)
-    fx_body = snapshot_paths(ROOT, "boj", fx_request.url).body.read_bytes()
-    fx_paths = write_snapshot(root, "boj", fx_request.url, 200, "application/json", fx_body, RECORDED_AT)
-    entries[fx_paths.body.relative_to(root).as_posix()] = provenance(
-        fx_request, True, f"{GENERATOR}; SAMPLE: the main FM08 sample, unchanged in this vintage")
+    for other in adapter_for(boj.kind).plan(boj, catalog):
+        if other.url == request.url:
+            continue
+        other_body = snapshot_paths(ROOT, "boj", other.url).body.read_bytes()
+        other_paths = write_snapshot(root, "boj", other.url, 200, "application/json", other_body, RECORDED_AT)
+        what = str(query_of(other.url)["db"]) if "db=FM08" in other.url else other.label
+        entries[other_paths.body.relative_to(root).as_posix()] = provenance(
+            other, True, f"{GENERATOR}; SAMPLE: the main {what} sample, unchanged in this vintage")
     header = "# Generated by snapshots/generate_samples.py: a later vintage of snapshots/boj (sample).\n"
     text = yaml.safe_dump({"snapshots": entries}, sort_keys=False, allow_unicode=True, width=100)
     (root / "PROVENANCE.yaml").write_text(header + text, encoding="utf-8")
@@ -855,6 +887,12 @@ def main() -> None:
     values["FXERM07"] = [FX[y][m] for y in YEARS for m in range(12)]
     check_wages()
     samples = {"boj": values, "worldbank": worldbank_values(series), "oecd": oecd_values(series)}
+    eu_rng = random.Random(eu.EU_RNG_SEED)
+    samples["eurostat"] = eu.eurostat_values(eu_rng)
+    yen_per_euro = eu.jpy_per_eur(samples["worldbank"]["PA.NUS.FCRF"]["JPN"])
+    boj_eu, _factors = eu.boj_values(eu_rng, samples["eurostat"], yen_per_euro)
+    eu.check(samples["eurostat"], boj_eu, yen_per_euro, lambda side, y, q: tci_world(series, side, y, q), require)
+    values.update(boj_eu)
     catalog = load_catalog()
     data = sample_data(catalog, samples)
     entries = {}
@@ -872,6 +910,13 @@ def main() -> None:
     print("year  OECD JPN SI balance (US$ million, from BOJ 907 net)")
     for y, v in zip(OECD_YEARS, samples["oecd"]["JPN"]["SI"], strict=True):
         print(f"{y}  {v:12,.1f}")
+    print("year  JPY/EUR  item  Japan credit (BOJ, 億円) vs EU debit (Eurostat, 億円 at JPY/EUR)")
+    for i, y in enumerate(eu.EU_YEARS):
+        for code, (mirror, _) in eu.BOJ_MIRROR.items():
+            boj_year = sum(values[code][4 * i : 4 * i + 4])
+            mirrored = samples["eurostat"][mirror][i] * 1e6 * yen_per_euro[i] / 1e8
+            print(f"{y}  {yen_per_euro[i]:7.2f}  {code}  {boj_year:10,.1f} vs {mirrored:10,.1f}  "
+                  f"({100 * (boj_year - mirrored) / mirrored:+.1f} %)")
 
 
 if __name__ == "__main__":
