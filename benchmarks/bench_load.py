@@ -66,7 +66,7 @@ def mieruka_path(body: bytes, series_map: pl.DataFrame, db_path: Path, run_id: s
     PHASES["conform"] = time.perf_counter() - start
     now = datetime(2026, 11, 26)
     stage = accepted.select(
-        "indicator_id", "area", "period", "value", "unit", "obs_status",
+        "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status",
         pl.lit("boj").alias("source_id"), "series_code", pl.lit("0" * 64).alias("raw_sha256"),
         pl.lit(False).alias("is_sample"),
         pl.coalesce(pl.col("source_updated").cast(pl.Datetime("us")), pl.lit(now)).alias("valid_from"),

@@ -85,6 +85,9 @@ class Indicator:
     source_url: str | None = None  # curated figures only
     only_source_is_article: bool = False
     estat: EstatSelection | None = None  # e-Stat indicators: the cell in words; series_code is its key
+    #: partner economy of a bilateral series whose source does not state it in the data (a BOJ regional
+    #: series); None: the parser's own (an SDMX partner dimension) or the world (W00)
+    counterpart_area: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,19 +100,22 @@ class Catalog:
         return [i for i in self.indicators if i.source == source_id]
 
     def series_map(self) -> pl.DataFrame:
-        """One row per (source_id, series_code): the indicator it feeds and its canonical unit."""
+        """One row per (source_id, series_code): the indicator it feeds, its canonical unit and the
+        counterpart area the catalog states for it (null when it states none)."""
         return pl.DataFrame(
             {
                 "source_id": [i.source for i in self.indicators],
                 "series_code": [i.series_code for i in self.indicators],
                 "indicator_id": [i.id for i in self.indicators],
                 "catalog_unit": [i.unit for i in self.indicators],
+                "catalog_counterpart": [i.counterpart_area for i in self.indicators],
             },
             schema={
                 "source_id": pl.String,
                 "series_code": pl.String,
                 "indicator_id": pl.String,
                 "catalog_unit": pl.String,
+                "catalog_counterpart": pl.String,
             },
         )
 
@@ -191,6 +197,9 @@ def load_catalog(directory: Path | None = None) -> Catalog:
             series = {"code": selection.key}
         if not isinstance(series, dict) or not series.get("code"):
             raise CatalogError(f"{where}: series needs a code (or, for an e-Stat source, an estat: block)")
+        counterpart = entry.get("counterpart_area")
+        if counterpart is not None and (not isinstance(counterpart, str) or not counterpart.strip()):
+            raise CatalogError(f"{where}: counterpart_area must be an area code (ISO alpha-3 or an aggregate)")
         key = (entry["source"], str(series["code"]))
         if key in seen_series:
             raise CatalogError(f"{where}: series {key[1]} of {key[0]} is already declared by another indicator")
@@ -209,6 +218,7 @@ def load_catalog(directory: Path | None = None) -> Catalog:
                 series_db=series.get("db"),
                 areas=tuple(entry.get("areas") or ()),
                 estat=selection,
+                counterpart_area=counterpart,
             )
         )
     for source in sources.values():

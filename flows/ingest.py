@@ -5,6 +5,11 @@ source's adapter (`transforms.adapters`) plans the requests, reads each body and
 page and any follow-up requests; this module does the I/O around it and never asks what kind of
 source it is.
 
+An HTTP error status that the source's adapter documents as an answer (`answer_to_status`: SDMX
+404, "the query matched no data") is not a failure: its answer goes on like a parsed body. The notes
+an adapter returns ("no records", the table e-Stat discovery chose) are kept per run and source
+(`ops.run_sources.notes`) and as the source's latest (`ops.source_health.notes`).
+
 A source is all-or-nothing: if a required request or payload fails, none of its rows are loaded
 in this run (its raw bodies, fetch records and quarantined payloads are kept), so a half-read
 source never mixes with good data. A request that is not required (an article linked from a
@@ -51,6 +56,7 @@ class ParsedBody:
 
     next_page: int | None
     follow: tuple[Request, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -80,6 +86,8 @@ class SourceResult:
     bodies_skipped: int = 0
     rows_parsed: int = 0
     rows_quarantined: int = 0
+    #: what the adapter said about the answers besides rows (e.g. "no records"), in request order
+    notes: list[str] = field(default_factory=list)
     #: frames to load, by warehouse table: observations, quarantine, fetches, parsed_bodies, articles,
     #: figures, claims, codelists
     tables: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
@@ -132,17 +140,36 @@ def _request_series(
         try:
             parsed = _step(ctx, catalog, source, adapter, request, secrets, result)
         except (FetchError, PayloadError) as exc:
-            if request.required:
+            answer = _status_answer(adapter, request, exc)
+            if answer is not None:
+                result.requests += 1
+                _note(ctx, source, result, answer.notes)
+                parsed = answer
+            elif request.required:
                 raise
-            result.stage("quarantine", _quarantine_frame(ctx, source.id, None, None, str(exc), request.url))
-            result.rows_quarantined += 1
-            result.rows_parsed += 1
-            return follow
+            else:
+                result.stage("quarantine", _quarantine_frame(ctx, source.id, None, None, str(exc), request.url))
+                result.rows_quarantined += 1
+                result.rows_parsed += 1
+                return follow
         follow.extend(parsed.follow)
         request = adapter.next_request(request, parsed)
         if request is None:
             return follow
     raise FetchError(source.id, first.url, f"more than {MAX_PAGES} pages; refusing to continue")
+
+
+def _status_answer(adapter: SourceAdapter, request: Request, exc: FetchError | PayloadError) -> Parsed | None:
+    """The adapter's answer to the HTTP status of a failed fetch, when its service documents one."""
+    if isinstance(exc, FetchError) and exc.status is not None:
+        return adapter.answer_to_status(request, exc.status)
+    return None
+
+
+def _note(ctx: RunContext, source: Source, result: SourceResult, notes: tuple[str, ...]) -> None:
+    for note in notes:
+        ctx.progress(f"  {source.id}: {note}")
+    result.notes.extend(notes)
 
 
 def _step(
@@ -176,7 +203,8 @@ def _process(
         if known is not None and previous == sha:
             # the same body as last time, already parsed by this parser version: its rows are current
             result.bodies_skipped += 1
-            return Parsed(next_page=known.next_page, follow=known.follow)
+            result.notes.extend(known.notes)
+            return Parsed(next_page=known.next_page, follow=known.follow, notes=known.notes)
     elif known is not None:
         result.bodies_skipped += 1
         return Parsed()
@@ -188,8 +216,7 @@ def _process(
         result.stage("quarantine", _quarantine_frame(ctx, source.id, sha, None, str(error), None))
         result.rows_quarantined += 1
         raise error from exc
-    for note in parsed.notes:
-        ctx.progress(f"  {source.id}: {note}")
+    _note(ctx, source, result, parsed.notes)
     _stage(ctx, catalog, source, response, sha, is_sample, parsed, result)
     result.stage("parsed_bodies", _parsed_body_frame(ctx, source.id, adapter.parser_id, sha, parsed, response))
     return parsed
@@ -284,16 +311,17 @@ def _parsed_body_frame(
             "rows_quarantined": parsed.rejected.height,
             "next_page": parsed.next_page,
             "follow": follow,
+            "notes": "\n".join(parsed.notes) if parsed.notes else None,
             "parsed_at": response.fetched_at,
         }],
-        schema_overrides={"next_page": pl.Int64, "follow": pl.String},
+        schema_overrides={"next_page": pl.Int64, "follow": pl.String, "notes": pl.String},
     )
 
 
-def parsed_body(next_page: int | None, follow_json: str | None) -> ParsedBody:
+def parsed_body(next_page: int | None, follow_json: str | None, notes: str | None = None) -> ParsedBody:
     """A `ParsedBody` from its `raw.parsed_bodies` columns."""
     follow = tuple(Request(**r) for r in json.loads(follow_json)) if follow_json else ()
-    return ParsedBody(next_page, follow)
+    return ParsedBody(next_page, follow, tuple(notes.split("\n")) if notes else ())
 
 
 def _observation_frame(
@@ -303,6 +331,7 @@ def _observation_frame(
     return accepted.select(
         "indicator_id",
         "area",
+        "counterpart_area",
         "period",
         "value",
         "unit",

@@ -332,8 +332,8 @@ def _run(
         db.run_sql(con, "start_run", {"run_id": run_id, "started_at": _now(), "mode": mode, "sources": wanted})
         progress.step = "fetch"
         parsed = {
-            (parser, sha): parsed_body(next_page, follow)
-            for parser, sha, next_page, follow in db.run_sql(con, "parsed_bodies")
+            (parser, sha): parsed_body(next_page, follow, notes)
+            for parser, sha, next_page, follow, notes in db.run_sql(con, "parsed_bodies")
         }
         last_body = {(source, url): sha for source, url, sha in db.run_sql(con, "last_bodies")}
     finally:
@@ -392,6 +392,7 @@ def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBa
             "rows_parsed": r.rows_parsed,
             "rows_quarantined": r.rows_quarantined,
             "error": r.error,
+            "notes": "\n".join(r.notes) if r.notes else None,
         }
         for r in results
     ]

@@ -14,7 +14,12 @@ here are SAMPLE data in the exact shape of the real APIs (reference/sources.md �
   getStatsData requests the adapter plans;
 - OECD DF_TIS: an SDMX-ML 2.1 structure message (the codelists the series codes use) and SDMX-CSV
   1.0 ``csvfilewithlabels`` data, JPN/KOR/CHN/USA × S/SI/SH balance, 2014–2024, US$ millions; Japan
-  SI is the sample BOJ 907 net converted at the sample FXERM07 annual mean, the rest as recalled.
+  SI is the sample BOJ 907 net converted at the sample FXERM07 annual mean, the rest as recalled;
+- the EU–Japan mirror (`eu_japan_samples`): Eurostat bop_its6_det as SDMX-CSV (EU27 with Japan, TCI
+  and IP charges, credit and debit, annual € million) with its structure message, the BOJ's quarterly
+  regional series of Japan with the EU (BP01, 億円) as the Eurostat mirror at the sample's yen per
+  euro times an asymmetry factor, and the euro area's World Bank rate (EUR per USD);
+- the BOJ release history (`RELEASES`): three dated answers, replayed oldest first.
 The seed article is real: its bytes are copied unchanged from ``snapshots/_sources/``.
 The curated published figures are read from catalog/ and need no snapshot.
 
@@ -39,6 +44,8 @@ import polars as pl
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, when run as a script
+import eu_japan_samples as eu  # beside this script
+
 from catalog import load_catalog
 from catalog.loader import Catalog, Source
 from flows.snapshots import HISTORY_DIR, redact_url, snapshot_paths, write_snapshot
@@ -164,6 +171,7 @@ WB_NAMES = {
     "PA.NUS.FCRF": "Official exchange rate (LCU per US$, period average)",
 }
 COUNTRIES = {
+    "EMU": ("XC", "Euro area"),
     "CHN": ("CN", "China"),
     "JPN": ("JP", "Japan"),
     "KOR": ("KR", "Korea, Rep."),
@@ -271,6 +279,12 @@ def check(series: dict[str, list[int]]) -> None:
         require(abs(annual_sum(series, "N", NARROW, year)) < abs(annual_sum(series, "N", BROAD, year)), str(year))
 
 
+def tci_world(series: dict[str, list[int]], side: str, year: int, quarter: int) -> float:
+    """Japan's TCI (907) credit ``C`` or debit ``D`` with the world in one quarter, 億円."""
+    i = (year - YEARS[0]) * 12 + (quarter - 1) * 3
+    return sum(series[f"BPBP6JYNS{side}907"][i : i + 3]) / 10
+
+
 def reference_rows(db: str) -> dict[str, dict]:
     """BOJ metadata rows (name, unit, category, last update) by series code."""
     df = pl.read_parquet(REPO / "catalog" / "reference" / f"{db}.parquet")
@@ -287,6 +301,7 @@ def worldbank_values(series: dict[str, list[int]]) -> dict[str, dict[str, list]]
         out[code] = {a: [None if v is None else round(v * scale, 4) for v in vs] for a, vs in by_area.items()}
     out["BX.GSR.CCIS.CD"]["JPN"] = [round(v) for v in ict_jpn]
     out["PA.NUS.FCRF"]["JPN"] = [round(rate[y], 6) for y in WB_YEARS]
+    out["PA.NUS.FCRF"]["EMU"] = list(eu.EUR_PER_USD)
     return out
 
 
@@ -435,7 +450,7 @@ FM08_ORIGIN = (
 )
 WB_DERIVED = {
     "BX.GSR.CCIS.CD": "; JPN = annual sum of the sample BOJ 907 credit / annual mean of the sample FXERM07",
-    "PA.NUS.FCRF": "; JPN = annual mean of the sample FXERM07",
+    "PA.NUS.FCRF": "; JPN = annual mean of the sample FXERM07" + eu.origins(GENERATOR, eu.EU_RNG_SEED)["emu_rate"],
 }
 SEED_ORIGIN = (
     "a real article's text, byte for byte, from snapshots/_sources/takaichi-ai-anime-fr.txt "
@@ -492,6 +507,13 @@ def sample_data(catalog: Catalog, samples: dict) -> dict[str, dict]:
             "dataflow_names": (OECD_STRUCTURE_NAME, "Échanges de services"), "codelists": OECD_CODELISTS,
             "header": OECD_HEADER, "rows": oecd_rows(catalog.sources["oecd"], samples["oecd"]),
         },
+        "eurostat": {
+            "message_id": "IDREF20261126", "prepared": RECORDED_AT, "sender": "ESTAT",
+            "dataflow_names": eu.EUROSTAT_NAMES, "codelists": eu.EUROSTAT_CODELISTS,
+            "header": eu.EUROSTAT_HEADER,
+            "rows": eu.eurostat_rows(str(catalog.sources["eurostat"].options["dataflow"]), samples["eurostat"]),
+            "content_type": eu.EUROSTAT_DATA_TYPE,
+        },
         "news": {
             "title": "mieruka recorded news",
             "description": "Recorded copy of the news the project started from",
@@ -514,7 +536,10 @@ def origin_of(source_id: str, part: str, samples: dict) -> tuple[bool, str, list
             + WB_DERIVED.get(part, "")
         )
         return True, origin, []
+    eu_origins = eu.origins(GENERATOR, eu.EU_RNG_SEED)
     return {
+        ("eurostat", "structure"): (True, eu_origins["eurostat_structure"], []),
+        ("eurostat", "data"): (True, eu_origins["eurostat_data"], []),
         ("boj", "BP01"): (True, BP01_ORIGIN, CALIBRATION),
         ("boj", "FM08"): (True, FM08_ORIGIN, []),
         ("estat", "list"): (True, ESTAT_ORIGIN.format(part="getStatsList"), []),
@@ -528,7 +553,7 @@ def origin_of(source_id: str, part: str, samples: dict) -> tuple[bool, str, list
 
 
 def record_source(
-    catalog: Catalog, source: Source, data: dict, describe: Callable[[str], tuple[bool, str, list]],
+    catalog: Catalog, source: Source, data: dict, describe: Callable[[str, Request], tuple[bool, str, list]],
     root: Path = ROOT,
 ) -> dict[str, dict]:
     """Write the sample answer of every request the pipeline makes for `source` in replay mode.
@@ -556,7 +581,7 @@ def record_source(
             sample = adapter.render_sample(request, source, catalog, data)
             body, content_type = sample.body, sample.content_type
             write_snapshot(root, request.source_id, request.url, 200, content_type, body, RECORDED_AT)
-            entry = provenance(request, *describe(sample.part))
+            entry = provenance(request, *describe(sample.part, request))
         entries[paths.body.relative_to(ROOT).as_posix()] = entry
         info = ResponseInfo(redact_url(request.url), content_type, datetime.fromisoformat(RECORDED_AT[:-1]))
         parsed = adapter.parse(body, request, source, catalog, info)
@@ -585,6 +610,7 @@ class Release:
     date: str  # YYYY-MM-DD: LAST_UPDATE of every series; the folder under history/ (unless today's)
     bp01_last: int  # last month (YYYYMM) the BP01 answer carries
     fm08_last: int  # last month of the FM08 answer
+    quarterly_last: int  # last quarter (YYYYQQ) of the quarterly regional series (Japan with the EU)
     revisions: tuple[tuple[int, str, str, float], ...]  # (year, item, C|D, factor) applied to the sample
     story: str  # what this release is, for PROVENANCE.yaml
     today: bool = False  # today's recording lives in snapshots/boj/, the others in history/<date>/boj/
@@ -593,14 +619,15 @@ class Release:
 REVISION_2024 = (2024, "9082", "D", 1.012)  # SAMPLE: a plausible size for an annual revision
 REVISION_2025 = (2025, "9062", "C", 0.985)
 RELEASES = (
-    Release("2025-02-10", 202412, 202501, (),
+    Release("2025-02-10", 202412, 202501, 202403, (),
             "the release that first carries the full year 2024 (December 2024 data); 2024 is the "
             "preliminary figure MOF published that day, calibrated exactly (see calibrated_to)"),
-    Release("2026-02-09", 202512, 202601, (REVISION_2024,),
+    Release("2026-02-09", 202512, 202601, 202503, (REVISION_2024,),
             "the first release after the seed article (2025-12-19): full year 2025, preliminary; 2024 "
             "revised (SAMPLE revision: debit of 9082 x 1.012 in every month of 2024, net adjusted)"),
-    Release("2026-11-10", 202609, 202610, (REVISION_2024, REVISION_2025),
-            "today's answer: data to September 2026 (January-September 2026 are SAMPLE extrapolations); "
+    Release("2026-11-10", 202609, 202610, 202503, (REVISION_2024, REVISION_2025),
+            "today's answer: data to September 2026 (January-September 2026 are SAMPLE extrapolations; the "
+            "quarterly EU series stay at 2025 Q3, where the BOJ metadata ends); "
             "2024 as revised in 2026-02; 2025 revised (SAMPLE revision: credit of 9062 x 0.985 in every "
             "month of 2025, net adjusted)", today=True),
 )
@@ -625,23 +652,30 @@ def months_to(last: int) -> list[int]:
     return [y * 100 + m for y in YEARS for m in range(1, 13) if y * 100 + m <= last]
 
 
-def release_data(release: Release, series: dict[str, list[int]], reference: dict) -> dict:
+def release_data(release: Release, series: dict[str, list[int]], quarterly: dict[str, list[float]],
+                 reference: dict) -> dict:
     """The BOJ adapter's sample data for one release: values cut at its last months, its LAST_UPDATE."""
     values = revised(series, release.revisions)
     bp01, fm08 = months_to(release.bp01_last), months_to(release.fm08_last)
+    quarters = [d for d in eu.boj_dates() if d <= release.quarterly_last]
     fx = [v for y in YEARS for v in FX[y]]
     out = {code: [round(t / 10, 1) for t in vs[: len(bp01)]] for code, vs in values.items()}
     out["FXERM07"] = fx[: len(fm08)]
+    out |= {code: vs[: len(quarters)] for code, vs in quarterly.items()}
+    dates = {code: bp01 for code in values} | {"FXERM07": fm08} | dict.fromkeys(quarterly, quarters)
     return {
         "reference": reference,
-        "dates": {code: (fm08 if code == "FXERM07" else bp01) for code in out},
+        "dates": dates,
         "values": out,
         "stamp": f"{release.date}T08:50:00.000+09:00",
         "last_update": int(release.date.replace("-", "")),
     }
 
 
-def release_origin(release: Release, part: str) -> tuple[bool, str, list]:
+def release_origin(release: Release, part: str, request: Request) -> tuple[bool, str, list]:
+    if any(code in request.url for code in eu.BOJ_MIRROR):
+        quarterly = eu.origins(GENERATOR, eu.EU_RNG_SEED)["boj_quarterly"]
+        return True, f"{quarterly}; release of {release.date}: quarters to {release.quarterly_last}", []
     base = BP01_ORIGIN if part == "BP01" else FM08_ORIGIN
     calibrated = CALIBRATION if part == "BP01" and not release.revisions else []
     story = release.story if part == "BP01" else "USD/JPY monthly averages known on that day"
@@ -653,20 +687,25 @@ def main() -> None:
     series = bop_series(random.Random(RNG_SEED))
     check(series)
     samples = {"worldbank": worldbank_values(series), "oecd": oecd_values(series)}
+    eu_rng = random.Random(eu.EU_RNG_SEED)
+    samples["eurostat"] = eu.eurostat_values(eu_rng)
+    yen_per_euro = eu.jpy_per_eur(samples["worldbank"]["PA.NUS.FCRF"]["JPN"])
+    boj_eu, _factors = eu.boj_values(eu_rng, samples["eurostat"], yen_per_euro)
+    eu.check(samples["eurostat"], boj_eu, yen_per_euro, lambda side, y, q: tci_world(series, side, y, q), require)
     catalog = load_catalog()
     data = sample_data(catalog, samples)
     entries = {}
     for source in catalog.sources.values():
         if source.id != "boj":
             entries.update(record_source(catalog, source, data.get(source.id, {}),
-                                         lambda part, sid=source.id: origin_of(sid, part, samples)))
+                                         lambda part, _request, sid=source.id: origin_of(sid, part, samples)))
     reference = {**reference_rows("BP01"), **reference_rows("FM08")}
     boj = catalog.sources["boj"]
     shutil.rmtree(ROOT / HISTORY_DIR, ignore_errors=True)
     for release in RELEASES:
         root = ROOT if release.today else ROOT / HISTORY_DIR / release.date
-        entries.update(record_source(catalog, boj, release_data(release, series, reference),
-                                     lambda part, r=release: release_origin(r, part), root))
+        entries.update(record_source(catalog, boj, release_data(release, series, boj_eu, reference),
+                                     lambda part, request, r=release: release_origin(r, part, request), root))
     header = "# Generated by snapshots/generate_samples.py: do not edit by hand; rerun the script.\n"
     text = yaml.safe_dump({"snapshots": entries}, sort_keys=False, allow_unicode=True, width=100)
     (ROOT / "PROVENANCE.yaml").write_text(header + text, encoding="utf-8")
@@ -678,6 +717,13 @@ def main() -> None:
     print("year  OECD JPN SI balance (US$ million, from BOJ 907 net)")
     for y, v in zip(OECD_YEARS, samples["oecd"]["JPN"]["SI"], strict=True):
         print(f"{y}  {v:12,.1f}")
+    print("year  JPY/EUR  item  Japan credit (BOJ, 億円) vs EU debit (Eurostat, 億円 at JPY/EUR)")
+    for i, y in enumerate(eu.EU_YEARS):
+        for code, (mirror, _) in eu.BOJ_MIRROR.items():
+            boj_year = sum(boj_eu[code][4 * i : 4 * i + 4])
+            mirrored = samples["eurostat"][mirror][i] * 1e6 * yen_per_euro[i] / 1e8
+            print(f"{y}  {yen_per_euro[i]:7.2f}  {code}  {boj_year:10,.1f} vs {mirrored:10,.1f}  "
+                  f"({100 * (boj_year - mirrored) / mirrored:+.1f} %)")
 
 
 if __name__ == "__main__":

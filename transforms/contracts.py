@@ -24,6 +24,17 @@ OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "source_updated": pl.Date(),  # when the source says it released the value; null if it does not say
 }
 
+#: Columns a parser may add after the `OBSERVATION_SCHEMA` ones when its source states them (an SDMX
+#: partner dimension). A parser that does not know them leaves them out (the BOJ, World Bank, e-Stat and
+#: curated parsers cast to `OBSERVATION_SCHEMA` alone): `conform_observations` fills the catalog's value
+#: or the default (`WORLD` for counterpart_area).
+OPTIONAL_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
+    "counterpart_area": pl.String(),  # partner economy: ISO 3166-1 alpha-3 or an aggregate code (EU27_2020)
+}
+
+#: counterpart_area of a series that is not bilateral: the world, the code of the IMF's BOP area list.
+WORLD = "W00"
+
 #: A row the parser could not accept, kept with the reason (goes to ops.quarantine).
 REJECTED_SCHEMA: dict[str, pl.DataType] = {
     "series_code": pl.String(),
@@ -40,6 +51,7 @@ class ParseResult:
     observations: pl.DataFrame
     rejected: pl.DataFrame
     next_page: int | None = None  # BOJ NEXTPOSITION / World Bank next page number; None = last page
+    notes: tuple[str, ...] = ()  # what the operator should know about an answer that is not an error ("no records")
 
 
 MAX_RAW_VALUE = 200  # characters of an offending value kept in ops.quarantine.raw_value
@@ -63,11 +75,11 @@ def split_first_wins(
 
     `assessed` has a `fault` column (NULL when the row is fine), a `reason` column for faulty rows
     and a `row` position; of fine rows repeating a (series_code, area, period), the first wins and
-    the others are rejected as duplicates. `observation` and `rejected` select the output columns.
+    the others are rejected as duplicates (the key includes counterpart_area when `assessed` has it).
+    `observation` and `rejected` select the output columns.
     """
-    good = assessed.filter(pl.col("fault").is_null()).with_columns(
-        first=pl.struct("series_code", "area", "period").is_first_distinct()
-    )
+    key = ["series_code", "area", "period", *[c for c in OPTIONAL_OBSERVATION_SCHEMA if c in assessed.columns]]
+    good = assessed.filter(pl.col("fault").is_null()).with_columns(first=pl.struct(key).is_first_distinct())
     duplicates = good.filter(~pl.col("first")).with_columns(reason=pl.lit("duplicate"), fault=pl.lit("duplicate"))
     bad = assessed.filter(pl.col("fault").is_not_null())
     rejected_rows = pl.concat([bad, duplicates], how="diagonal_relaxed").sort("row").select(rejected)

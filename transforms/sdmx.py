@@ -1,48 +1,72 @@
-"""Parse SDMX-CSV data (OECD, IMF, ...) into the frame contract, and SDMX-ML 2.1 codelists.
+"""Parse SDMX-CSV data (OECD, Eurostat, IMF, ...) into the frame contract, and SDMX-ML 2.1 codelists.
 
-`parse_sdmx_csv` reads SDMX-CSV 1.0 (first column ``DATAFLOW``, OECD ``format=csv``) and 2.x
-(``STRUCTURE,STRUCTURE_ID[,STRUCTURE_NAME],ACTION,...``), comma- or semicolon-separated (the header
-line decides: more ``;`` than ``,`` means ``;``), with or without labels:
+`parse_sdmx_csv` reads SDMX-CSV 1.0 (first column ``DATAFLOW``: OECD ``format=csv``, Eurostat
+``format=SDMX-CSV``) and 2.x (``STRUCTURE,STRUCTURE_ID[,STRUCTURE_NAME],ACTION,...``), comma- or
+semicolon-separated (the header line decides: more ``;`` than ``,`` means ``;``), with or without labels.
 
-- ``csvfilewithlabels`` (OECD) adds a human-named column after each coded one ("Reference area",
-  "Measure"). Column ids are upper-case SDMX ids (``^[A-Z_][A-Z0-9_]*$``); every other column is a
-  label column and is ignored.
-- ``labels=both`` (SDMX-CSV 2.0) writes ``ID: Name`` in headers and ``CODE: Label`` in cells. Headers
-  keep the id before the colon; coded cells (dimensions, REF_AREA, TIME_PERIOD, ACTION, UNIT_MULT,
-  OBS_STATUS, CURRENCY, UNIT_MEASURE) keep the code before the first ``": "``. OBS_VALUE is never split.
+Column ids are matched without regard to case: the OECD writes ``REF_AREA``, Eurostat ``geo``,
+``bop_item``, ``TIME_PERIOD``. A plain header is an id column when it is an SDMX id written all in
+upper case (``^[A-Z_][A-Z0-9_]*$``) or all in lower case (``^[a-z_][a-z0-9_]*$``); any other header
+(``Reference area``, ``Measure`` — the label columns of OECD ``csvfilewithlabels``, Eurostat's
+``LAST UPDATE``) is ignored unless an option names it. ``labels=both`` (SDMX-CSV 2.0) writes
+``ID: Name`` in headers and ``CODE: Label`` in cells: headers keep the id before the colon, coded cells
+keep the code before the first ``": "``; OBS_VALUE is never split.
 
-Required columns: REF_AREA, TIME_PERIOD, OBS_VALUE (case-sensitive); a file without them, a body that
-is not UTF-8 CSV, or a CSV the reader cannot split into equal rows raises `PayloadError`.
+Options (a mapping, e.g. the catalog entry's options; unknown keys are ignored, see `SdmxOptions`):
 
-series_code: the series dimensions' codes joined with ``.`` in file order (``W.S.B.A.USD_EXC`` style,
-without REF_AREA, which is the area). The series dimensions are the id columns that come *before*
-OBS_VALUE (SDMX-CSV writes dimensions, then the measure, then attributes), minus REF_AREA,
-TIME_PERIOD, the structural columns (`STRUCTURAL`: DATAFLOW, STRUCTURE, STRUCTURE_ID,
-STRUCTURE_NAME, ACTION, SERIES_KEY, OBS_KEY) and the known attributes (`ATTRIBUTES`: OBS_STATUS,
-UNIT_MULT, DECIMALS, ...) wherever they sit. UNIT_MEASURE is a dimension in OECD DF_TIS and stays in.
-``series_dims`` overrides this with exactly the given columns, in the given order. A file with no
-series dimension raises `PayloadError` (pass ``series_dims``).
+- ``series_dims``: the series dimensions, in this order (default: found, see below);
+- ``area_dimension``: the reference area column (default ``REF_AREA``; Eurostat ``geo``);
+- ``partner_dimension``: the counterpart area column (OECD ``COUNTERPART_AREA``, Eurostat ``partner``).
+  When given, its code goes to the optional ``counterpart_area`` column of the contract, and it is
+  not a series dimension;
+- ``status_column``: the observation status column (default ``OBS_STATUS``; Eurostat ``OBS_FLAG``);
+- ``vintage_column``: a column that states when the value was released (Eurostat ``LAST UPDATE``,
+  SDMX-CSV 2.0 ``UPDATED``); it becomes ``source_updated``;
+- ``area_codes``: ``as_given`` (default) or ``alpha2``: two-letter country codes (Eurostat ``JP``, ``EL``)
+  become ISO alpha-3 (`transforms.iso3166`), aggregates (``EU27_2020``) stay as they are. Applies to
+  the area and the partner.
+
+Required columns: TIME_PERIOD, OBS_VALUE and the area column; a file without them, a body that is not
+UTF-8 CSV, or a CSV the reader cannot split into equal rows raises `PayloadError`.
+
+series_code: the series dimensions' codes joined with ``.`` (``W.S.B.T.A.USD_EXC.N`` style). Found
+dimensions are the id columns *before* OBS_VALUE (SDMX-CSV writes dimensions, then the measure, then
+attributes), in file order, minus the area, the partner, TIME_PERIOD, the structural columns
+(`STRUCTURAL`) and the known attributes (`ATTRIBUTES`) wherever they sit. UNIT_MEASURE is a dimension in
+OECD DF_TIS and stays in. A file with no series dimension raises `PayloadError` (pass ``series_dims``).
+
+"No records" answers are an empty result with a note (`ParseResult.notes`), not an error: a body that
+says ``NoRecordsFound`` (the OECD answer issue #9 recorded), ``NoResultsFound`` or ``No results found``, or an SDMX-ML
+error message or SOAP fault with code 100 ("No results found" in the SDMX REST specification). Another
+SDMX error code raises `PayloadError` with the provider's message. (An HTTP 404 to a data query means the
+same in the SDMX REST specification; the fetcher sees that status, so the adapter answers it.)
 
 Row rules (a bad row becomes a rejected row, never an exception):
 
-- value = OBS_VALUE × 10**UNIT_MULT (UNIT_MULT empty → 0; not an integer → rejected). ``NaN``, ``#N/A``
-  or empty → null value, obs_status = OBS_STATUS (``M``, ``O``, ...), or ``missing`` when that is empty
-  or ``A``. A value that is not a plain decimal number is rejected; with a ``;`` separator, ``12,5`` is
-  read as the decimal 12.5 (no thousands separators are accepted in either case).
-- obs_status for a present value: OBS_STATUS unless empty or ``A`` (SDMX "normal value") → null.
-- unit: CURRENCY when it is an ISO 4217 code (three letters, not ``XDC``), else UNIT_MEASURE through
-  `UNIT_MEASURES` (``USD_EXC`` → USD; ``XDC`` national currency → null, the catalog states it), else null.
+- value = OBS_VALUE × 10**(UNIT_MULT + scale), scale from a ``THS_``/``MIO_``/``BN_`` unit code
+  (Eurostat ``MIO_EUR``: 6). UNIT_MULT empty → 0; not an integer → rejected. ``NaN``, ``#N/A``, ``:``
+  or empty → null value, obs_status = the status column (``M``, ``O``, Eurostat ``c`` ...), or ``missing``
+  when that is empty or ``A``. A value that is not a plain decimal number is rejected; with a ``;``
+  separator, ``12,5`` is read as the decimal 12.5 (no thousands separators are accepted in either case).
+- obs_status for a present value: the status unless empty or ``A`` (SDMX "normal value") → null.
+- unit: CURRENCY when it is an ISO 4217 code (three letters, not ``XDC``) or a scaled one
+  (``MIO_EUR`` → EUR; ``MIO_NAC``, national currency → null), else UNIT_MEASURE through `UNIT_MEASURES`
+  (``USD_EXC`` → USD) or its scaled form, else null.
 - period: ``2024``, ``2024-Q1``/``2024Q1``, ``2024-01``/``2024-M01``, ``2024-S1``, ``2024-01-31`` →
   canonical (``2024``, ``2024-Q1``, ``2024-01``, ``2024-S1``, ``2024-01-31``); anything else is rejected.
-- area: REF_AREA as given (ISO3 at the OECD); an empty REF_AREA is rejected.
+- area: the area column's code; an empty one is rejected (and so is an empty partner).
+- source_updated: the vintage column read as a date (Eurostat ``22/05/26 11:00:00``, day/month/2-digit
+  year; ``2025-05-22`` and ``2025-05-22T11:00:00Z`` too); empty → null; anything else is rejected.
+  Without a vintage column it is null: SDMX-CSV data carries no release date per observation.
 - ACTION ``D`` (delete) rows are rejected ("delete action not supported"): the warehouse only adds and
   replaces, so a deletion must be looked at by a person.
-- The first row of a repeated (series_code, area, period) wins; later ones are rejected as duplicates.
+- The first row of a repeated (series_code, area, [counterpart_area,] period) wins; later ones are
+  rejected as duplicates.
 - Blank lines are skipped. ``row_ref`` is ``row N``, the N-th CSV record after the header.
-- source_updated is null: SDMX-CSV data carries no release date per observation.
 
 `parse_sdmx_codelist` reads the codelists of an SDMX-ML 2.1 structure message
-(``dataflow/...?references=all``) into codelist_id, code, name_en.
+(``dataflow/...?references=all``) into codelist_id, code, name_en. Both XML readers refuse any DTD or
+entity declaration in every encoding (defusedxml, not a byte check): SDMX never uses one.
 """
 
 from __future__ import annotations
@@ -50,21 +74,29 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
 
 from transforms.contracts import (
     MAX_RAW_VALUE,
+    OBSERVATION_SCHEMA,
+    OPTIONAL_OBSERVATION_SCHEMA,
     ParseResult,
+    empty_rejected,
     shorten,
     split_first_wins,
 )
 from transforms.errors import PayloadError
+from transforms.iso3166 import to_alpha3
 
 SOURCE = "sdmx"
 
-REQUIRED = ("REF_AREA", "TIME_PERIOD", "OBS_VALUE")
+TIME, VALUE = "TIME_PERIOD", "OBS_VALUE"
 
 #: Columns that describe the message, not the observation.
 STRUCTURAL = frozenset({"DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME", "ACTION", "SERIES_KEY", "OBS_KEY"})
@@ -73,6 +105,7 @@ STRUCTURAL = frozenset({"DATAFLOW", "STRUCTURE", "STRUCTURE_ID", "STRUCTURE_NAME
 ATTRIBUTES = frozenset(
     {
         "OBS_STATUS",
+        "OBS_FLAG",
         "UNIT_MULT",
         "DECIMALS",
         "CONF_STATUS",
@@ -99,34 +132,93 @@ UNIT_MEASURES: dict[str, str | None] = {
     "PA": "percent",  # percent per annum (growth rates)
 }
 
-#: OBS_VALUE texts that mean "intentionally missing" (SDMX-CSV 2.0: NaN numeric, #N/A otherwise).
-MISSING_VALUES = ("", "NaN", "nan", "NAN", "#N/A")
+#: Scale prefixes of unit codes (Eurostat CL_CURRENCY / CL_UNIT: MIO_EUR "Million euro") → power of ten.
+SCALE_PREFIXES: dict[str, int] = {"THS": 3, "MIO": 6, "BN": 9}
+
+#: Currency codes that name no one currency (national currency, its SDMX and Eurostat forms).
+NOT_A_CURRENCY = ("XDC", "NAC")
+
+#: OBS_VALUE texts that mean "intentionally missing" (SDMX-CSV 2.0: NaN numeric, #N/A otherwise;
+#: ``:`` is Eurostat's "not available").
+MISSING_VALUES = ("", "NaN", "nan", "NAN", "#N/A", ":")
 
 #: OBS_STATUS "A" is "normal value": no status for the contract.
 NORMAL_STATUS = "A"
 
-_ID = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+#: SDMX REST error code 100: "No results found" (the query matched no data).
+NO_RESULTS_CODE = "100"
+
+_ID = re.compile(r"^([A-Z_][A-Z0-9_]*|[a-z_][a-z0-9_]*)$")
 _LABELLED_HEADER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*:.*$", re.DOTALL)
+_NO_RECORDS_TEXT = re.compile(r"^\s*no\s*(records|results|data)\s*(found)?\s*[.!]?\s*$", re.IGNORECASE)
 _NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _DECIMAL_COMMA = r"^[+-]?[0-9]+,[0-9]+$"
 _UNIT_MULT = r"^[+-]?[0-9]{1,3}$"
+_SCALED_UNIT = r"^(THS|MIO|BN)_([A-Z]{3})$"
 _MAX_IN_REASON = 50
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_SAFE_XML = {"forbid_dtd": True, "forbid_entities": True, "forbid_external": True}
 
 #: Columns of `parse_sdmx_codelist`.
 CODELIST_SCHEMA: dict[str, pl.DataType] = {"codelist_id": pl.String(), "code": pl.String(), "name_en": pl.String()}
 
 
-def parse_sdmx_csv(body: bytes, series_dims: tuple[str, ...] | None = None) -> ParseResult:
-    """Parse one SDMX-CSV body; see the module docstring for the rules. next_page is always None."""
+@dataclass(frozen=True)
+class SdmxOptions:
+    """What a provider's SDMX-CSV calls its columns; see the module docstring."""
+
+    series_dims: tuple[str, ...] | None = None
+    area_dimension: str = "REF_AREA"
+    partner_dimension: str | None = None
+    status_column: str = "OBS_STATUS"
+    vintage_column: str | None = None
+    area_codes: str = "as_given"
+
+    @classmethod
+    def of(cls, options: Mapping[str, Any] | None) -> SdmxOptions:
+        """The SDMX options in `options`; `ValueError` naming the option when one is malformed."""
+        options = options or {}
+        dims = options.get("series_dims")
+        if dims is not None and (isinstance(dims, str) or not all(isinstance(d, str) and d for d in dims)):
+            raise ValueError("series_dims must be a list of column ids")
+        names = {}
+        for key in ("area_dimension", "partner_dimension", "status_column", "vintage_column"):
+            value = options.get(key)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise ValueError(f"{key} must name a column")
+            names[key] = value
+        area_codes = options.get("area_codes", "as_given")
+        if area_codes not in ("as_given", "alpha2"):
+            raise ValueError(f"area_codes must be as_given or alpha2, not {area_codes!r}")
+        return cls(
+            series_dims=tuple(dims) if dims is not None else None,
+            area_dimension=names["area_dimension"] or "REF_AREA",
+            partner_dimension=names["partner_dimension"],
+            status_column=names["status_column"] or "OBS_STATUS",
+            vintage_column=names["vintage_column"],
+            area_codes=area_codes,
+        )
+
+
+def parse_sdmx_csv(body: bytes, options: Mapping[str, Any] | None = None) -> ParseResult:
+    """Parse one SDMX-CSV body read with `options`; see the module docstring. next_page is always None."""
+    opts = SdmxOptions.of(options)
     text = _decode(body).lstrip("\r\n")
+    note = _no_records(text)
+    if note is not None:
+        return ParseResult(_empty_observations(opts), empty_rejected(), None, (note,))
     separator = _separator(text)
     header, frame = _read(text, separator)
-    ids = _column_ids(header)
-    _require(ids, REQUIRED, "missing required column(s)")
-    dims = _series_dims(ids, series_dims)
-    table = _select(frame, ids, dims)
-    observations, rejected = _split(_assess(table, dims, decimal_comma=separator == ";"))
+    columns = _Columns.of(header)
+    area = columns.require(opts.area_dimension, TIME, VALUE)
+    for option, name in (("partner_dimension", opts.partner_dimension), ("vintage_column", opts.vintage_column)):
+        if name and columns.position(name) is None:
+            found = shorten(", ".join(columns.written.values()), 300)
+            raise PayloadError(SOURCE, f"{option} {name!r} is not a column of the file (columns: {found})")
+    dims = _series_dims(columns, opts)
+    table = _select(frame, columns, opts, dims)
+    assessed = _assess(table, len(dims), opts, area=area, decimal_comma=separator == ";")
+    observations, rejected = _split(assessed, opts)
     return ParseResult(observations, rejected, None)
 
 
@@ -134,16 +226,11 @@ def parse_sdmx_codelist(body: bytes) -> pl.DataFrame:
     """Every ``Codelist/Code`` of an SDMX-ML 2.1 structure message: codelist_id, code, name_en.
 
     Elements are matched by local name, so any namespace prefix works. ``name_en`` is the Code's
-    ``Name`` with ``xml:lang="en"`` (null if it has none). A document with a DTD is refused (SDMX
-    never uses one, and refusing it rules out entity tricks); malformed XML, an SDMX error message or
-    another root element raises `PayloadError`.
+    ``Name`` with ``xml:lang="en"`` (null if it has none). A document with a DTD or an entity
+    declaration is refused in any encoding (SDMX never uses one, and refusing it rules out entity
+    tricks); malformed XML, an SDMX error message or another root element raises `PayloadError`.
     """
-    if re.search(rb"<!(DOCTYPE|ENTITY)", body, re.IGNORECASE):
-        raise PayloadError(SOURCE, "XML with a DTD or entity declaration is not accepted")
-    try:
-        root = ET.fromstring(body)
-    except (ET.ParseError, ValueError, LookupError, TypeError) as exc:
-        raise PayloadError(SOURCE, f"body is not well-formed XML: {exc}") from None
+    root = _xml_root(body)
     if _local(root.tag) == "Error":
         message = " ".join(t.strip() for t in root.itertext() if t.strip())
         raise PayloadError(SOURCE, f"SDMX error message: {shorten(message, 500)}")
@@ -175,6 +262,45 @@ def _decode(body: bytes) -> str:
     return text
 
 
+def _no_records(text: str) -> str | None:
+    """The note for a "no records" answer, None for any other body; another SDMX error raises.
+
+    Only short plain texts and XML error messages are looked at: a CSV never starts with ``<``.
+    """
+    stripped = text.strip()
+    if len(stripped) <= 100 and _NO_RECORDS_TEXT.match(stripped):
+        return f"no records: the provider answered {shorten(stripped, 60)!r} (the query matched no data)"
+    if not stripped.startswith("<"):
+        return None
+    try:
+        root = _xml_root(stripped.encode())
+    except PayloadError as exc:
+        if "DTD" in exc.message:
+            raise
+        return None  # not XML after all (an HTML page): the CSV reader names what is missing
+    if _local(root.tag) not in ("Error", "Fault"):
+        return None
+    code, message = _error_code(root)
+    if code == NO_RESULTS_CODE:
+        return f"no records: the provider answered SDMX error {code} ({shorten(message, 200)})"
+    raise PayloadError(SOURCE, f"SDMX error {code or '(no code)'}: {shorten(message, 500)}")
+
+
+def _error_code(root: ET.Element) -> tuple[str | None, str]:
+    """(code, message) of an SDMX-ML ``Error`` (``ErrorMessage code=``) or a SOAP ``Fault`` (``faultcode``)."""
+    code = None
+    for element in root.iter():
+        name = _local(element.tag)
+        if name == "ErrorMessage" and element.get("code"):
+            code = element.get("code")
+            break
+        if name == "faultcode" and (element.text or "").strip():
+            code = (element.text or "").strip().rsplit(":", 1)[-1]
+            break
+    texts = [t.strip() for e in root.iter() if _local(e.tag) != "faultcode" for t in [e.text or ""] if t.strip()]
+    return code, " ".join(texts)
+
+
 def _separator(text: str) -> str:
     """``;`` when the header line has more semicolons than commas (SDMX-CSV allows a locale separator)."""
     first = text.split("\n", 1)[0]
@@ -204,48 +330,91 @@ def _read(text: str, separator: str) -> tuple[list[str], pl.DataFrame]:
     return header, records.filter(~blank)
 
 
-def _column_ids(header: list[str]) -> dict[str, int]:
-    """SDMX id → column position. ``ID: Name`` headers count as ID; label columns are left out.
+@dataclass(frozen=True)
+class _Columns:
+    """Where each column is. Keys are upper-cased: ``geo`` and ``GEO`` are one id.
 
-    When an id occurs twice, the first column wins (the other is treated like a label column).
+    `ids` holds the SDMX id columns (found series dimensions come from these), `named` every header
+    by its id or plain text (``LAST UPDATE``), for columns an option names. When a key occurs twice,
+    the first column wins (the other is treated like a label column).
     """
-    ids: dict[str, int] = {}
-    for position, name in enumerate(header):
-        labelled = _LABELLED_HEADER.match(name)
-        column_id = labelled.group(1) if labelled else name.strip()
-        if _ID.match(column_id) and column_id not in ids:
-            ids[column_id] = position
-    return ids
+
+    ids: dict[str, int]
+    named: dict[str, int]
+    written: dict[str, str]  # key → the header as the file writes it (for messages)
+
+    @classmethod
+    def of(cls, header: list[str]) -> _Columns:
+        ids: dict[str, int] = {}
+        named: dict[str, int] = {}
+        written: dict[str, str] = {}
+        for position, text in enumerate(header):
+            labelled = _LABELLED_HEADER.match(text)
+            column_id = labelled.group(1) if labelled else text.strip()
+            key = column_id.upper()
+            if key and key not in named:
+                named[key] = position
+                written[key] = column_id
+                if labelled or _ID.match(column_id):
+                    ids[key] = position
+        return cls(ids, named, written)
+
+    def position(self, name: str) -> int | None:
+        return self.named.get(name.strip().upper())
+
+    def require(self, *names: str) -> str:
+        """Raise `PayloadError` naming the missing columns; return the first name as the file writes it."""
+        missing = [name for name in names if self.position(name) is None]
+        if missing:
+            found = ", ".join(self.written[k] for k in self.ids) or "(none)"
+            raise PayloadError(
+                SOURCE, f"missing required column(s): {', '.join(missing)} (id columns found: {shorten(found, 300)})"
+            )
+        return self.written[names[0].strip().upper()]
 
 
-def _require(ids: dict[str, int], wanted: tuple[str, ...], message: str) -> None:
-    missing = [name for name in wanted if name not in ids]
-    if missing:
-        found = ", ".join(ids) or "(none)"
-        raise PayloadError(SOURCE, f"{message}: {', '.join(missing)} (id columns found: {shorten(found, 300)})")
-
-
-def _series_dims(ids: dict[str, int], series_dims: tuple[str, ...] | None) -> tuple[str, ...]:
-    if series_dims is not None:
-        dims = tuple(dict.fromkeys(series_dims))
-        _require(ids, dims, "series_dims column(s) not in the file")
-    else:
-        measure = ids["OBS_VALUE"]
-        skip = STRUCTURAL | ATTRIBUTES | {"REF_AREA", "TIME_PERIOD"}
-        dims = tuple(name for name, position in ids.items() if position < measure and name not in skip)
+def _series_dims(columns: _Columns, opts: SdmxOptions) -> tuple[int, ...]:
+    """Positions of the series dimensions, in series-code order."""
+    if opts.series_dims is not None:
+        wanted = tuple(dict.fromkeys(d.strip().upper() for d in opts.series_dims))
+        missing = [d for d in wanted if d not in columns.named]
+        if missing:
+            found = ", ".join(columns.written[k] for k in columns.ids) or "(none)"
+            raise PayloadError(
+                SOURCE, f"series_dims column(s) not in the file: {', '.join(missing)} (id columns found: {found})"
+            )
+        return tuple(columns.named[d] for d in wanted)
+    measure = columns.ids[VALUE] if VALUE in columns.ids else columns.named[VALUE]
+    roles = {opts.area_dimension, opts.partner_dimension, opts.status_column, opts.vintage_column, TIME}
+    skip = STRUCTURAL | ATTRIBUTES | {r.strip().upper() for r in roles if r}
+    dims = tuple(p for key, p in columns.ids.items() if p < measure and key not in skip)
     if not dims:
         raise PayloadError(SOURCE, "no series dimension columns before OBS_VALUE; pass series_dims")
     return dims
 
 
-def _select(frame: pl.DataFrame, ids: dict[str, int], dims: tuple[str, ...]) -> pl.DataFrame:
-    """The columns the rules use, under their ids, as strings (null where the file has no such column)."""
-    wanted = dict.fromkeys([*REQUIRED, *dims, "ACTION", "UNIT_MULT", "OBS_STATUS", "CURRENCY", "UNIT_MEASURE"])
+def _select(frame: pl.DataFrame, columns: _Columns, opts: SdmxOptions, dims: tuple[int, ...]) -> pl.DataFrame:
+    """The columns the rules use, under role names, as strings (null where the file has no such column)."""
     cells = [name for name in frame.columns if name != "row"]
-    columns = [
-        pl.col(cells[ids[name]]).alias(name) if name in ids else pl.lit(None, pl.String).alias(name) for name in wanted
-    ]
-    return frame.select(pl.col("row"), *columns)
+    roles = {
+        "_area": opts.area_dimension,
+        "_partner": opts.partner_dimension,
+        "_time": TIME,
+        "_value": VALUE,
+        "_status": opts.status_column,
+        "_vintage": opts.vintage_column,
+        "_action": "ACTION",
+        "_mult": "UNIT_MULT",
+        "_currency": "CURRENCY",
+        "_unit_measure": "UNIT_MEASURE",
+    }
+    selected = [pl.col("row")]
+    for role, name in roles.items():
+        position = columns.position(name) if name else None
+        column = pl.col(cells[position]) if position is not None else pl.lit(None, pl.String)
+        selected.append(column.alias(role))
+    selected += [pl.col(cells[p]).alias(f"_dim{i}") for i, p in enumerate(dims)]
+    return frame.select(selected)
 
 
 # --- rules ---------------------------------------------------------------------------------------
@@ -256,9 +425,14 @@ def _code(name: str) -> pl.Expr:
     return pl.col(name).str.replace(r"(?s): .*$", "").str.strip_chars()
 
 
+def _area_code(name: str, opts: SdmxOptions) -> pl.Expr:
+    code = _code(name)
+    return to_alpha3(code) if opts.area_codes == "alpha2" else code
+
+
 def _period() -> pl.Expr:
     """TIME_PERIOD → canonical period; null when it is not one of the supported forms."""
-    time = _code("TIME_PERIOD")
+    time = _code("_time")
     year = time.str.slice(0, 4)
     day = time.str.to_date("%Y-%m-%d", strict=False).dt.to_string("%Y-%m-%d")
     return (
@@ -274,38 +448,71 @@ def _period() -> pl.Expr:
     )
 
 
+def _vintage() -> pl.Expr:
+    """The vintage cell as a date: ``dd/mm/yy[ HH:MM:SS]`` (Eurostat), ``YYYY-MM-DD[THH:MM:SS...]``."""
+    text = pl.col("_vintage").str.strip_chars()
+    day_first = text.str.extract(r"^([0-9]{2}/[0-9]{2}/[0-9]{2})( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$", 1)
+    iso = text.str.extract(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})([T ][0-9:.]+(Z|[+-][0-9:]+)?)?$", 1)
+    return pl.coalesce(day_first.str.to_date("%d/%m/%y", strict=False), iso.str.to_date("%Y-%m-%d", strict=False))
+
+
+def _scale(code: pl.Expr) -> pl.Expr:
+    """Power of ten a scaled unit code stands for (``MIO_EUR`` → 6), else null."""
+    return code.str.extract(_SCALED_UNIT, 1).replace_strict(SCALE_PREFIXES, default=None, return_dtype=pl.Int64)
+
+
 def _unit() -> pl.Expr:
-    currency = _code("CURRENCY")
-    measure = _code("UNIT_MEASURE")
+    currency = _code("_currency")
+    measure = _code("_unit_measure")
+    plain = currency.str.contains(r"^[A-Z]{3}$") & ~currency.is_in(NOT_A_CURRENCY)
+    scaled = currency.str.extract(_SCALED_UNIT, 2)
+    measure_scaled = measure.str.extract(_SCALED_UNIT, 2)
     from_measure = measure.replace_strict(UNIT_MEASURES, default=None, return_dtype=pl.String)
-    return pl.when(currency.str.contains(r"^[A-Z]{3}$") & (currency != "XDC")).then(currency).otherwise(from_measure)
+    return (
+        pl.when(plain)
+        .then(currency)
+        .when(scaled.is_not_null() & ~scaled.is_in(NOT_A_CURRENCY))
+        .then(scaled)
+        .when(from_measure.is_not_null())
+        .then(from_measure)
+        .when(measure_scaled.is_not_null() & ~measure_scaled.is_in(NOT_A_CURRENCY))
+        .then(measure_scaled)
+    )
 
 
-def _assess(table: pl.DataFrame, dims: tuple[str, ...], *, decimal_comma: bool) -> pl.DataFrame:
+def _assess(table: pl.DataFrame, dims: int, opts: SdmxOptions, *, area: str, decimal_comma: bool) -> pl.DataFrame:
     """Compute the output columns and name the first thing wrong with each row (``fault``)."""
-    raw = pl.col("OBS_VALUE").str.strip_chars()
+    raw = pl.col("_value").str.strip_chars()
     text = raw
     if decimal_comma:
         text = pl.when(raw.str.contains(_DECIMAL_COMMA)).then(raw.str.replace(",", ".", literal=True)).otherwise(raw)
-    mult_text = _code("UNIT_MULT").fill_null("")
+    mult_text = _code("_mult").fill_null("")
     mult = pl.when(mult_text == "").then(pl.lit(0)).otherwise(mult_text.cast(pl.Int64, strict=False))
-    scale = pl.lit(10.0).pow(mult.abs().cast(pl.Float64))
-    status = _code("OBS_STATUS")
+    power = mult + pl.coalesce(_scale(_code("_currency")), _scale(_code("_unit_measure")), pl.lit(0))
+    scale = pl.lit(10.0).pow(pl.col("power").abs().cast(pl.Float64))
+    status = _code("_status")
+    vintage_text = pl.col("_vintage").str.strip_chars().fill_null("")
+    partner = [_area_code("_partner", opts).alias("counterpart_area")] if opts.partner_dimension else []
     return (
         table.with_columns(
-            series_code=pl.concat_str([_code(d).fill_null("") for d in dims], separator="."),
-            area=_code("REF_AREA"),
+            *partner,
+            series_code=pl.concat_str([_code(f"_dim{i}").fill_null("") for i in range(dims)], separator="."),
+            area=_area_code("_area", opts),
             period=_period(),
-            action=_code("ACTION"),
+            action=_code("_action"),
             missing=raw.is_null() | raw.is_in(MISSING_VALUES),
             number=pl.when(text.str.contains(_NUMBER)).then(text.cast(pl.Float64, strict=False)),
             mult_ok=(mult_text == "") | mult_text.str.contains(_UNIT_MULT),
-            mult=mult,
+            power=power,
             unit=_unit(),
             status=pl.when(status.str.len_chars() > 0).then(status),
+            source_updated=_vintage(),
+            vintage_ok=(vintage_text == "") | _vintage().is_not_null(),
         )
         .with_columns(
-            value=pl.when(pl.col("mult") >= 0).then(pl.col("number") * scale).otherwise(pl.col("number") / scale),
+            value=pl.when(pl.col("power") >= 0)
+            .then(pl.col("number") * scale)
+            .otherwise(pl.col("number") / scale),
             obs_status=pl.when(pl.col("missing") & pl.col("status").is_in(["", NORMAL_STATUS]).fill_null(True))
             .then(pl.lit("missing"))
             .when(pl.col("missing"))
@@ -313,21 +520,26 @@ def _assess(table: pl.DataFrame, dims: tuple[str, ...], *, decimal_comma: bool) 
             .when(pl.col("status") != NORMAL_STATUS)
             .then(pl.col("status")),
         )
-        .with_columns(fault=_fault())
-        .with_columns(reason=_reason())
+        .with_columns(fault=_fault(bool(opts.partner_dimension)))
+        .with_columns(reason=_reason(area, opts))
     )
 
 
-def _fault() -> pl.Expr:
+def _fault(has_partner: bool) -> pl.Expr:
+    no_partner = (pl.col("counterpart_area").fill_null("") == "") if has_partner else pl.lit(False)
     return (
         pl.when(pl.col("action") == "D")
         .then(pl.lit("action"))
         .when(pl.col("area").fill_null("") == "")
         .then(pl.lit("area"))
+        .when(no_partner)
+        .then(pl.lit("partner"))
         .when(pl.col("period").is_null())
         .then(pl.lit("time"))
         .when(~pl.col("mult_ok"))
         .then(pl.lit("mult"))
+        .when(~pl.col("vintage_ok"))
+        .then(pl.lit("vintage"))
         .when(pl.col("missing"))
         .then(None)
         .when(pl.col("number").is_null())
@@ -337,21 +549,25 @@ def _fault() -> pl.Expr:
     )
 
 
-def _reason() -> pl.Expr:
+def _reason(area: str, opts: SdmxOptions) -> pl.Expr:
     fault = pl.col("fault")
     return (
         pl.when(fault == "action")
         .then(pl.lit("delete action not supported"))
         .when(fault == "area")
-        .then(pl.lit("row has no REF_AREA"))
+        .then(pl.lit(f"row has no {area}"))
+        .when(fault == "partner")
+        .then(pl.lit(f"row has no {opts.partner_dimension}"))
         .when(fault == "time")
-        .then(pl.format("TIME_PERIOD '{}' is not a supported period", _quoted("TIME_PERIOD")))
+        .then(pl.format("TIME_PERIOD '{}' is not a supported period", _quoted("_time")))
         .when(fault == "mult")
-        .then(pl.format("UNIT_MULT '{}' is not an integer", _quoted("UNIT_MULT")))
+        .then(pl.format("UNIT_MULT '{}' is not an integer", _quoted("_mult")))
+        .when(fault == "vintage")
+        .then(pl.format(f"{opts.vintage_column} '{{}}' is not a date", _quoted("_vintage")))
         .when(fault == "value")
-        .then(pl.format("value '{}' is not a number", _quoted("OBS_VALUE")))
+        .then(pl.format("value '{}' is not a number", _quoted("_value")))
         .when(fault == "overflow")
-        .then(pl.format("value '{}' × 10^{} is too large", _quoted("OBS_VALUE"), pl.col("mult")))
+        .then(pl.format("value '{}' × 10^{} is too large", _quoted("_value"), pl.col("power")))
     )
 
 
@@ -359,8 +575,8 @@ def _quoted(name: str) -> pl.Expr:
     return pl.col(name).fill_null("").str.slice(0, _MAX_IN_REASON)
 
 
-def _split(assessed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Good rows become observations; the first of a repeated (series_code, area, period) wins."""
+def _split(assessed: pl.DataFrame, opts: SdmxOptions) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Good rows become observations; the first of a repeated key wins."""
     observation = [
         pl.col("series_code"),
         pl.col("area"),
@@ -368,9 +584,16 @@ def _split(assessed: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.when(~pl.col("missing")).then(pl.col("value")).alias("value"),
         pl.col("unit"),
         pl.col("obs_status"),
-        pl.lit(None, pl.Date).alias("source_updated"),
+        pl.col("source_updated"),
     ]
+    if opts.partner_dimension:
+        observation.append(pl.col("counterpart_area"))
     return split_first_wins(assessed, observation, _rejected_columns())
+
+
+def _empty_observations(opts: SdmxOptions) -> pl.DataFrame:
+    optional = OPTIONAL_OBSERVATION_SCHEMA if opts.partner_dimension else {}
+    return pl.DataFrame(schema={**OBSERVATION_SCHEMA, **optional})
 
 
 def _rejected_columns() -> list[pl.Expr]:
@@ -378,14 +601,18 @@ def _rejected_columns() -> list[pl.Expr]:
     fault = pl.col("fault")
     raw = (
         pl.when(fault == "action")
-        .then(pl.col("ACTION"))
+        .then(pl.col("_action"))
         .when(fault == "area")
-        .then(pl.col("REF_AREA"))
+        .then(pl.col("_area"))
+        .when(fault == "partner")
+        .then(pl.col("_partner"))
         .when(fault == "time")
-        .then(pl.col("TIME_PERIOD"))
+        .then(pl.col("_time"))
         .when(fault == "mult")
-        .then(pl.col("UNIT_MULT"))
-        .otherwise(pl.col("OBS_VALUE"))
+        .then(pl.col("_mult"))
+        .when(fault == "vintage")
+        .then(pl.col("_vintage"))
+        .otherwise(pl.col("_value"))
     )
     return [
         pl.col("series_code"),
@@ -396,6 +623,16 @@ def _rejected_columns() -> list[pl.Expr]:
 
 
 # --- XML helpers ---------------------------------------------------------------------------------
+
+
+def _xml_root(body: bytes) -> ET.Element:
+    """The root of an XML document that declares no DTD and no entity, in whatever encoding it is in."""
+    try:
+        return SafeET.fromstring(body, **_SAFE_XML)
+    except DefusedXmlException as exc:
+        raise PayloadError(SOURCE, f"XML with a DTD or entity declaration is not accepted ({exc})") from None
+    except (ET.ParseError, ValueError, LookupError, TypeError) as exc:
+        raise PayloadError(SOURCE, f"body is not well-formed XML: {exc}") from None
 
 
 def _local(tag: Any) -> str:
@@ -418,5 +655,3 @@ def _english_name(code: ET.Element) -> str | None:
         if text:
             return text
     return None
-
-

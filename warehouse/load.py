@@ -21,6 +21,7 @@ from warehouse.db import build_marts, run_sql, sql_text
 STAGE_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
     "indicator_id": pl.String(),
     "area": pl.String(),
+    "counterpart_area": pl.String(),
     "period": pl.String(),
     "value": pl.Float64(),
     "unit": pl.String(),
@@ -83,6 +84,7 @@ PARSED_BODY_SCHEMA: dict[str, pl.DataType] = {
     "rows_quarantined": pl.Int64(),
     "next_page": pl.Int64(),
     "follow": pl.String(),
+    "notes": pl.String(),
     "parsed_at": pl.Datetime("us"),
 }
 RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
@@ -95,6 +97,7 @@ RUN_SOURCE_SCHEMA: dict[str, pl.DataType] = {
     "rows_parsed": pl.Int64(),
     "rows_quarantined": pl.Int64(),
     "error": pl.String(),
+    "notes": pl.String(),
 }
 CODE_SCHEMA: dict[str, pl.DataType] = {
     "codelist_id": pl.String(),
@@ -189,6 +192,7 @@ def load_batch(
         _insert(con, "ops.run_sources", run_sources)
         for row in run_sources.iter_rows(named=True):
             run_sql(con, "upsert_source_health", {"source_id": row["source_id"]})
+            run_sql(con, "record_source_notes", {"source_id": row["source_id"], "notes": row.get("notes")})
             if row["status"] == "succeeded":
                 run_sql(con, "record_source_success", {"source_id": row["source_id"], "at": finished_at})
             else:
@@ -265,7 +269,9 @@ def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> 
     )
 
 
-CURRENT_COLUMNS = ["indicator_id", "area", "period", "value", "unit", "obs_status", "is_sample", "valid_from"]
+CURRENT_COLUMNS = [
+    "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status", "is_sample", "valid_from",
+]
 
 
 def _merge_observations(
@@ -287,7 +293,7 @@ def _merge_observations(
         current = pl.DataFrame(schema={c: stage.schema[c] for c in CURRENT_COLUMNS})
     classified = classify_changes(stage, current)
     revised = classified.filter(pl.col("is_changed")).select(
-        "source_id", "indicator_id", "area", "period", "value", "previous_value",
+        "source_id", "indicator_id", "area", "counterpart_area", "period", "value", "previous_value",
         pl.col("valid_from").alias("new_valid_from"),
     )
     to_write = classified.filter(pl.col("is_new") | pl.col("is_changed")).drop("previous_value")

@@ -34,7 +34,7 @@ def test_run_prints_progress_summary_and_paths_then_status_is_healthy(tmp_path: 
     assert "succeeded" in out
     assert f"{data / 'mieruka.duckdb'}" in out and f"{data / 'published'}" in out and "index.html" in out
     boj_line = next(line for line in out.splitlines() if line.strip().startswith("boj "))
-    assert "3600" in boj_line  # 25 series x 144 months loaded
+    assert "3788" in boj_line  # 25 series x 144 months, and 4 quarterly EU series x 47 quarters loaded
     con = duckdb.connect(str(data / "mieruka.duckdb"), read_only=True)
     assert con.sql("SELECT count(*) FROM core.observations").fetchall()[0][0] > 3600
     con.close()

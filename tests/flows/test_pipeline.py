@@ -21,7 +21,7 @@ pytestmark = pytest.mark.usefixtures("prefect_api")
 BOJ_BP01 = "getDataCode-44b9183591fc2a7a.body"
 WB_GDP = "NY.GDP.MKTP.CD-41c244d122bb0ac3.body"
 BP01_MONTHS = 12 * 12 + 9  # today's BOJ release: 2014-01 to 2026-09
-BOJ_CURRENT = 24 * BP01_MONTHS + BP01_MONTHS + 1  # 24 BP01 series, and FXERM07 to 2026-10
+BOJ_CURRENT = 24 * BP01_MONTHS + BP01_MONTHS + 1 + 4 * 47  # 24 BP01 series, FXERM07 to 2026-10, 4 EU quarterly
 CORE_TABLES = ("core.observations", "core.articles", "core.indicators")
 PUBLISHED_ROWS = len((PROJECT_ROOT / "catalog" / "curated" / "published_figures.csv").read_text().splitlines()) - 1
 
@@ -58,10 +58,12 @@ def test_replay_run_loads_both_statistical_sources(first_run) -> None:
     assert summary.status == "succeeded"
     counts = dict(query(data / "mieruka.duckdb",
                         "SELECT source_id, count(*) FROM core.observations WHERE valid_to IS NULL GROUP BY ALL"))
-    # BOJ today: 24 BP01 series to 2026-09 + FXERM07 to 2026-10; 4 World Bank indicators x 4 economies x 11 years
-    # e-Stat: 2 measures x 5 age groups x 2 occupations x 5 years; OECD: 3 items x 4 economies x 11 years
-    assert counts == {"boj": BOJ_CURRENT, "worldbank": 4 * 4 * 11, "published": PUBLISHED_ROWS,
-                      "estat": 100, "oecd": 3 * 4 * 11}
+    # BOJ today: 24 BP01 series to 2026-09, FXERM07 to 2026-10 and 4 quarterly EU series 2014Q1-2025Q3;
+    # 4 World Bank indicators x 4 economies x 11 years, plus the euro area's exchange rate;
+    # e-Stat: 2 measures x 5 age groups x 2 occupations x 5 years; OECD: 3 items x 4 economies x 11 years;
+    # Eurostat: 2 items x credit/debit x 11 years
+    assert counts == {"boj": BOJ_CURRENT, "worldbank": 4 * 4 * 11 + 11, "published": PUBLISHED_ROWS,
+                      "estat": 100, "oecd": 3 * 4 * 11, "eurostat": 2 * 2 * 11}
     units = dict(
         query(data / "mieruka.duckdb", "SELECT indicator_id, any_value(unit) FROM core.observations GROUP BY ALL")
     )
@@ -112,7 +114,8 @@ def test_sample_flag_reaches_warehouse_rows_and_published_files(first_run) -> No
     data, _ = first_run
     path = data / "mieruka.duckdb"
     flags = dict(query(path, "SELECT source_id, bool_and(is_sample) FROM core.observations GROUP BY ALL"))
-    assert flags == {"boj": True, "worldbank": True, "published": False, "estat": True, "oecd": True}
+    assert flags == {"boj": True, "worldbank": True, "published": False, "estat": True, "oecd": True,
+                     "eurostat": True}
     assert query(path, "SELECT bool_and(is_sample) FROM marts.digital_deficit_annual") == [(True,)]
     manifest = json.loads((data / "published" / "manifest.json").read_text())
     assert manifest["is_sample"] is True
@@ -148,13 +151,13 @@ def test_seed_article_is_stored_once_with_inferred_date(first_run) -> None:
 def test_every_body_is_archived_unchanged_by_sha256(first_run) -> None:
     data, _ = first_run
     fetches = table(data / "mieruka.duckdb", "raw.fetches")
-    # boj 2 requests x 3 releases, worldbank 4, news 2, published 1, estat 2 tables x 3, oecd 2
-    assert fetches.height == 21
+    # boj 3 requests x 3 releases, worldbank 4, news 2, published 1, estat 2 tables x 3, oecd 2, eurostat 2
+    assert fetches.height == 26
     for sha, size in fetches.select("sha256", "bytes").iter_rows():
         body = (data / "raw" / sha[:2] / sha).read_bytes()
         assert hashlib.sha256(body).hexdigest() == sha and len(body) == size
     snapshot_sources = set(fetches.filter(pl.col("from_snapshot"))["source_id"])
-    assert snapshot_sources == {"boj", "worldbank", "news", "estat", "oecd"}
+    assert snapshot_sources == {"boj", "worldbank", "news", "estat", "oecd", "eurostat"}
 
 
 def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
@@ -170,7 +173,7 @@ def test_second_run_changes_no_core_rows(tmp_path: Path) -> None:
     skipped = query(tmp_path / "mieruka.duckdb",
                     f"SELECT sum(bodies_skipped) FROM ops.run_sources WHERE run_id = '{second.run_id}'")
     # every body: the e-Stat table list and the feed too (the follow-ups they named are remembered)
-    assert skipped == [(21,)]
+    assert skipped == [(26,)]
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -225,7 +228,7 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
     assert any(s == "worldbank" and "JSON" in r for s, r in quarantined.select("source_id", "reason").iter_rows())
     counts = dict(query(path, "SELECT source_id, count(*) FROM core.observations WHERE valid_to IS NULL GROUP BY ALL"))
     # the failed source loads nothing; the bad point is quarantined (its key keeps the value of an older release)
-    assert counts == {"boj": BOJ_CURRENT, "published": PUBLISHED_ROWS, "estat": 100, "oecd": 132}
+    assert counts == {"boj": BOJ_CURRENT, "published": PUBLISHED_ROWS, "estat": 100, "oecd": 132, "eurostat": 44}
     poisoned = query(path, "SELECT count(*) FROM core.observation_versions WHERE indicator_id = "
                            "'bop_services_907_credit' AND period = '2014-01'")
     assert poisoned == [(1,)]
@@ -234,13 +237,13 @@ def test_bad_input_is_quarantined_and_other_sources_still_load(tmp_path: Path, s
     ):
         assert parsed == loaded + revised + unchanged + quarantined_rows
     health = dict(query(path, "SELECT source_id, consecutive_failures FROM ops.source_health"))
-    assert health == {"boj": 0, "worldbank": 1, "news": 0, "published": 0, "estat": 0, "oecd": 0}
+    assert health == {"boj": 0, "worldbank": 1, "news": 0, "published": 0, "estat": 0, "oecd": 0, "eurostat": 0}
     assert query(path, "SELECT status FROM ops.runs") == [("partial",)]
 
 
 def test_missing_snapshot_fails_the_source_with_a_way_forward(tmp_path: Path, snapshot_copy: Path) -> None:
     missing = snapshot_paths(snapshot_copy, "worldbank",
-                             "https://api.worldbank.org/v2/country/JPN;KOR;CHN;USA/indicator/PA.NUS.FCRF"
+                             "https://api.worldbank.org/v2/country/JPN;KOR;CHN;USA;EMU/indicator/PA.NUS.FCRF"
                              "?format=json&date=2014:2030&per_page=1000&page=1").body
     missing.unlink()
     with pytest.raises(PipelineFailed) as info:
@@ -313,7 +316,7 @@ def test_every_declared_source_loads_and_as_of_sees_only_what_was_published(firs
     data, _ = first_run
     path = data / "mieruka.duckdb"
     sources = {r[0] for r in query(path, "SELECT DISTINCT source_id FROM core.observations")}
-    assert sources == {"boj", "worldbank", "estat", "oecd", "published"}
+    assert sources == {"boj", "worldbank", "estat", "oecd", "published", "eurostat"}
     assert query(path, "SELECT count(*) FROM core.indicators WHERE unit IS NULL OR unit = ''") == [(0,)]
     missing_credit = query(path, "SELECT DISTINCT source_id FROM core.indicators WHERE credit IS NULL OR credit = ''")
     assert missing_credit == []

@@ -51,7 +51,7 @@ def test_releases_replay_oldest_first_and_as_of_returns_what_was_known(tmp_path:
         ("bop_services_9082_debit", "2024", "2026-02-09"), ("bop_services_9082_net", "2024", "2026-02-09"),
     ]
     boj = first.sources[0]
-    assert (boj["requests"], boj["rows_revised"]) == (6, 48)
+    assert (boj["requests"], boj["rows_revised"]) == (9, 48)  # BP01 monthly and quarterly, FM08: x 3 releases
     # a second replay changes nothing: history and today's answers are all skipped
     assert again.sources[0]["rows_loaded"] == again.sources[0]["rows_revised"] == 0
-    assert fetched == [(12,)]
+    assert fetched == [(18,)]

@@ -51,7 +51,11 @@ def _warehouse_with_health(path: Path, rows: list[tuple]) -> None:
     con = db.connect(path)
     db.migrate(con)
     for row in rows:
-        con.execute("INSERT INTO ops.source_health VALUES (?, ?, ?, ?, ?)", list(row)).fetchall()
+        con.execute(
+            "INSERT INTO ops.source_health (source_id, last_success, last_error_at, last_error, consecutive_failures) "
+            "VALUES (?, ?, ?, ?, ?)",
+            list(row),
+        ).fetchall()
     con.close()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from transforms.contracts import OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
+from transforms.contracts import OBSERVATION_SCHEMA, OPTIONAL_OBSERVATION_SCHEMA, REJECTED_SCHEMA, ParseResult
 from transforms.errors import PayloadError
 
 #: Settings of the "any input gives rows or one typed error" properties.
@@ -30,8 +30,11 @@ json_values = st.recursive(
 
 
 def assert_contract(result: ParseResult) -> None:
-    """Both frames carry exactly the contract columns, in order, with the contract dtypes."""
-    assert list(result.observations.schema.items()) == list(OBSERVATION_SCHEMA.items())
+    """Both frames carry exactly the contract columns, in order, with the contract dtypes (observations
+    may add the optional columns after them, e.g. counterpart_area from an SDMX partner dimension)."""
+    columns = list(result.observations.schema.items())
+    assert columns[: len(OBSERVATION_SCHEMA)] == list(OBSERVATION_SCHEMA.items())
+    assert set(columns[len(OBSERVATION_SCHEMA) :]) <= set(OPTIONAL_OBSERVATION_SCHEMA.items())
     assert list(result.rejected.schema.items()) == list(REJECTED_SCHEMA.items())
 
 

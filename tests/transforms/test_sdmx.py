@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import functools
 import io
 from pathlib import Path
@@ -15,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support.contracts import PROPERTY_SETTINGS, assert_contract, result_or_none
-from transforms.contracts import ParseResult
+from transforms.contracts import OBSERVATION_SCHEMA, ParseResult
 from transforms.errors import PayloadError
-from transforms.sdmx import CODELIST_SCHEMA, UNIT_MEASURES, parse_sdmx_codelist, parse_sdmx_csv
+from transforms.iso3166 import ALPHA2_TO_ALPHA3, TWO_LETTER
+from transforms.sdmx import CODELIST_SCHEMA, UNIT_MEASURES, SdmxOptions, parse_sdmx_codelist, parse_sdmx_csv
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "sdmx"
 
@@ -150,13 +152,13 @@ def test_known_attributes_are_never_dimensions() -> None:
 
 
 def test_series_dims_override_order_and_columns() -> None:
-    result = parse_sdmx_csv(csv_body([row10()]), series_dims=("UNIT_MEASURE", "MEASURE"))
+    result = parse_sdmx_csv(csv_body([row10()]), {"series_dims": ["UNIT_MEASURE", "MEASURE"]})
     assert one(result)["series_code"] == "USD_EXC.S"
 
 
 def test_series_dims_missing_column_raises() -> None:
     with pytest.raises(PayloadError) as info:
-        parse_sdmx_csv(csv_body([row10()]), series_dims=("MEASURE", "COUNTERPART_AREA", "SECTOR"))
+        parse_sdmx_csv(csv_body([row10()]), {"series_dims": ["MEASURE", "COUNTERPART_AREA", "SECTOR"]})
     assert info.value.message.startswith("series_dims column(s) not in the file: COUNTERPART_AREA, SECTOR")
 
 
@@ -164,7 +166,7 @@ def test_no_dimension_columns_raises() -> None:
     body = csv_body([["JPN", "2020", "1"]], ["REF_AREA", "TIME_PERIOD", "OBS_VALUE"])
     with pytest.raises(PayloadError, match="no series dimension columns before OBS_VALUE; pass series_dims"):
         parse_sdmx_csv(body)
-    assert one(parse_sdmx_csv(body, series_dims=("REF_AREA",)))["series_code"] == "JPN"
+    assert one(parse_sdmx_csv(body, {"series_dims": ["REF_AREA"]}))["series_code"] == "JPN"
 
 
 def test_label_columns_and_labelled_headers_are_recognised() -> None:
@@ -359,10 +361,16 @@ def test_missing_required_columns_are_named() -> None:
     )
 
 
-def test_required_columns_are_case_sensitive() -> None:
-    body = csv_body([["JPN", "A", "2020", "1"]], ["ref_area", "FREQ", "TIME_PERIOD", "OBS_VALUE"])
-    with pytest.raises(PayloadError, match="missing required column"):
-        parse_sdmx_csv(body)
+def test_column_ids_of_any_case_are_the_same_ids() -> None:
+    body = csv_body([["JPN", "A", "2020", "1"]], ["ref_area", "freq", "time_period", "obs_value"])
+    row = one(parse_sdmx_csv(body))
+    assert (row["area"], row["series_code"], row["period"], row["value"]) == ("JPN", "A", "2020", 1.0)
+
+
+def test_mixed_case_headers_are_label_columns_not_dimensions() -> None:
+    header = ["DATAFLOW", "REF_AREA", "FREQ", "Frequency", "measure", "Measure", "TIME_PERIOD", "OBS_VALUE"]
+    body = csv_body([["X:Y(1.0)", "JPN", "A", "Annual", "S", "Services", "2020", "1"]], header)
+    assert one(parse_sdmx_csv(body))["series_code"] == "A.S"
 
 
 @pytest.mark.parametrize(
@@ -381,6 +389,197 @@ def test_unreadable_payload_raises_payload_error(body: bytes, fragment: str) -> 
         parse_sdmx_csv(body)
     assert info.value.source == "sdmx"
     assert fragment in str(info.value)
+
+
+# --- Eurostat: lower-case ids, area and partner dimensions, OBS_FLAG, LAST UPDATE ------------------
+
+EUROSTAT = {
+    "area_dimension": "geo",
+    "partner_dimension": "partner",
+    "status_column": "OBS_FLAG",
+    "vintage_column": "LAST UPDATE",
+    "area_codes": "alpha2",
+    "series_dims": ["freq", "currency", "bop_item", "stk_flow"],
+}
+
+
+def test_eurostat_sdmx_csv_with_its_options() -> None:
+    result = parse_sdmx_csv(fixture("eurostat_bop_its6_det_sdmx_csv10.csv"), EUROSTAT)
+    assert list(result.observations.schema.items()) == [*OBSERVATION_SCHEMA.items(), ("counterpart_area", pl.String)]
+    assert result.rejected.height == 0
+    december, june = dt.date(2025, 12, 18), dt.date(2025, 6, 11)
+    assert result.observations.rows() == [
+        ("A.MIO_EUR.SH.CRE", "EU27_2020", "2023", pytest.approx(5012.3e6), "EUR", None, december, "JPN"),
+        ("A.MIO_EUR.SH.CRE", "EU27_2020", "2024", pytest.approx(5290.8e6), "EUR", "p", december, "JPN"),
+        ("A.MIO_EUR.SH.CRE", "EU27_2020", "2024", pytest.approx(61234.5e6), "EUR", "p", december, "USA"),
+        ("A.MIO_EUR.SI.DEB", "EU27_2020", "2024", pytest.approx(2105.6e6), "EUR", None, december, "JPN"),
+        ("A.MIO_EUR.SI.DEB", "GRC", "2024", None, "EUR", "c", december, "JPN"),  # confidential: no value
+        ("A.MIO_EUR.SI.DEB", "GBR", "2019", pytest.approx(12.7e6), "EUR", None, june, "JPN"),
+    ]
+
+
+def test_eurostat_series_dims_are_found_without_the_option() -> None:
+    """Found dimensions leave out the area, the partner and CURRENCY (a known attribute; its unit stays)."""
+    options = {k: v for k, v in EUROSTAT.items() if k != "series_dims"}
+    result = parse_sdmx_csv(fixture("eurostat_bop_its6_det_sdmx_csv10.csv"), options)
+    assert result.observations["series_code"].unique(maintain_order=True).to_list() == ["A.SH.CRE", "A.SI.DEB"]
+    assert result.observations["unit"].unique().to_list() == ["EUR"]
+
+
+def test_eurostat_without_options_names_the_missing_area() -> None:
+    with pytest.raises(PayloadError) as info:
+        parse_sdmx_csv(fixture("eurostat_bop_its6_det_sdmx_csv10.csv"))
+    assert info.value.message.startswith("missing required column(s): REF_AREA (id columns found: DATAFLOW, freq,")
+
+
+def test_same_series_with_another_partner_is_not_a_duplicate() -> None:
+    header = ["DATAFLOW", "freq", "partner", "geo", "TIME_PERIOD", "OBS_VALUE"]
+    rows = [["X", "A", "JP", "EU27_2020", "2024", "1"], ["X", "A", "US", "EU27_2020", "2024", "2"],
+            ["X", "A", "JP", "EU27_2020", "2024", "3"]]
+    result = parse_sdmx_csv(csv_body(rows, header), {"area_dimension": "geo", "partner_dimension": "partner"})
+    assert result.observations.select("counterpart_area", "value").rows() == [("JP", 1.0), ("US", 2.0)]
+    assert result.rejected.select("row_ref", "reason").rows() == [("row 3", "duplicate")]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [("JP", "JPN"), ("EL", "GRC"), ("GR", "GRC"), ("UK", "GBR"), ("DE", "DEU"), ("XK", "XKX"),
+     ("EU27_2020", "EU27_2020"), ("EA20", "EA20"), ("EXT_EU27_2020", "EXT_EU27_2020"), ("JPN", "JPN"), ("ZZ", "ZZ")],
+)
+def test_alpha2_area_codes_become_alpha3_and_aggregates_stay(code: str, expected: str) -> None:
+    header = ["DATAFLOW", "freq", "partner", "geo", "TIME_PERIOD", "OBS_VALUE"]
+    body = csv_body([["X", "A", code, code, "2024", "1"]], header)
+    options = {"area_dimension": "geo", "partner_dimension": "partner", "area_codes": "alpha2"}
+    row = one(parse_sdmx_csv(body, options))
+    assert (row["area"], row["counterpart_area"]) == (expected, expected)
+    assert one(parse_sdmx_csv(body, {**options, "area_codes": "as_given"}))["area"] == code
+
+
+def test_iso3166_table_is_two_letters_to_three() -> None:
+    assert len(ALPHA2_TO_ALPHA3) == 249
+    assert all(len(a) == 2 and a.isupper() and len(b) == 3 and b.isupper() for a, b in TWO_LETTER.items())
+    assert len(set(ALPHA2_TO_ALPHA3.values())) == 249  # one alpha-3 per country
+
+
+def test_empty_partner_is_rejected() -> None:
+    header = ["DATAFLOW", "freq", "partner", "geo", "TIME_PERIOD", "OBS_VALUE"]
+    body = csv_body([["X", "A", "", "EU27_2020", "2024", "1"]], header)
+    result = parse_sdmx_csv(body, {"area_dimension": "geo", "partner_dimension": "partner"})
+    assert result.rejected.select("reason", "raw_value").rows() == [("row has no partner", "")]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("22/05/26 11:00:00", dt.date(2026, 5, 22)),
+        ("01/10/26", dt.date(2026, 10, 1)),
+        ("29/02/24 23:00", dt.date(2024, 2, 29)),
+        ("2025-04-29", dt.date(2025, 4, 29)),
+        ("2021-01-22T13:15:41Z", dt.date(2021, 1, 22)),
+        ("2021-01-22T13:15:41+01:00", dt.date(2021, 1, 22)),
+        ("", None),
+    ],
+)
+def test_vintage_column_is_the_release_date(cell: str, expected: dt.date | None) -> None:
+    header = ["DATAFLOW", "LAST UPDATE", "freq", "geo", "TIME_PERIOD", "OBS_VALUE"]
+    body = csv_body([["X", cell, "A", "JP", "2024", "1"]], header)
+    row = one(parse_sdmx_csv(body, {"area_dimension": "geo", "vintage_column": "last update"}))
+    assert row["source_updated"] == expected
+
+
+@pytest.mark.parametrize("cell", ["yesterday", "31/02/26 11:00:00", "2025/04/29", "22-05-26", "13/13/26"])
+def test_unreadable_vintage_is_rejected(cell: str) -> None:
+    header = ["DATAFLOW", "LAST UPDATE", "freq", "geo", "TIME_PERIOD", "OBS_VALUE"]
+    body = csv_body([["X", cell, "A", "JP", "2024", "1"]], header)
+    result = parse_sdmx_csv(body, {"area_dimension": "geo", "vintage_column": "LAST UPDATE"})
+    assert result.rejected.select("reason", "raw_value").rows() == [(f"LAST UPDATE '{cell}' is not a date", cell)]
+
+
+@pytest.mark.parametrize("option", ["vintage_column", "partner_dimension"])
+def test_a_named_column_missing_from_the_file_raises(option: str) -> None:
+    with pytest.raises(PayloadError, match=f"{option} 'NOPE' is not a column of the file"):
+        parse_sdmx_csv(csv_body([row10()]), {option: "NOPE"})
+
+
+@pytest.mark.parametrize(
+    ("options", "fragment"),
+    [({"area_codes": "iso"}, "area_codes"), ({"series_dims": "freq"}, "series_dims"), ({"area_dimension": ""},
+     "area_dimension")],
+)
+def test_malformed_options_raise_value_error(options: dict, fragment: str) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        SdmxOptions.of(options)
+
+
+@pytest.mark.parametrize(
+    ("value", "flag", "expected"),
+    [("12.5", "", (12.5e6, None)), ("12.5", "p", (12.5e6, "p")), ("", "c", (None, "c")), (":", "", (None, "missing")),
+     ("", "", (None, "missing"))],
+)
+def test_obs_flag_is_the_status(value: str, flag: str, expected: tuple) -> None:
+    header = ["DATAFLOW", "freq", "currency", "geo", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG", "OBS_STATUS"]
+    body = csv_body([["X", "A", "MIO_EUR", "JP", "2024", value, flag, "E"]], header)
+    row = one(parse_sdmx_csv(body, {"area_dimension": "geo", "status_column": "OBS_FLAG"}))
+    assert (row["value"], row["obs_status"]) == (pytest.approx(expected[0]) if expected[0] else None, expected[1])
+
+
+@pytest.mark.parametrize(
+    ("currency", "unit_measure", "unit", "factor"),
+    [("MIO_EUR", "", "EUR", 1e6), ("THS_USD", "", "USD", 1e3), ("BN_JPY", "", "JPY", 1e9), ("MIO_NAC", "", None, 1e6),
+     ("", "MIO_EUR", "EUR", 1e6), ("", "BN_USD", "USD", 1e9), ("EUR", "", "EUR", 1.0)],
+)
+def test_scaled_unit_codes_scale_the_value(currency: str, unit_measure: str, unit: str | None, factor: float) -> None:
+    header = ["DATAFLOW", "FREQ", "CURRENCY", "UNIT_MEASURE", "REF_AREA", "TIME_PERIOD", "OBS_VALUE", "UNIT_MULT"]
+    body = csv_body([["X", "A", currency, unit_measure, "JPN", "2024", "2.5", "1"]], header)
+    row = one(parse_sdmx_csv(body, {"series_dims": ["FREQ"]}))
+    assert (row["unit"], row["value"]) == (unit, pytest.approx(2.5 * 10 * factor))
+
+
+# --- "no records" answers ------------------------------------------------------------------------
+
+SOAP_FAULT = (
+    '<S:Fault xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><faultcode>{code}</faultcode>'
+    "<faultstring>{text}</faultstring></S:Fault>"
+)
+
+
+def test_no_records_found_is_an_empty_result_with_a_note() -> None:
+    result = parse_sdmx_csv(b"NoRecordsFound")
+    assert_contract(result)
+    assert (result.observations.height, result.rejected.height, result.next_page) == (0, 0, None)
+    assert result.notes == ("no records: the provider answered 'NoRecordsFound' (the query matched no data)",)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"NoResultsFound",
+        b"No Results Found\n",
+        b"\xef\xbb\xbfNoRecordsFound\r\n",
+        b"no records found.",
+        fixture("sdmx_error_message.xml"),
+        SOAP_FAULT.format(code="100", text="NO_RESULTS_FOUND: No Results Found").encode(),
+        SOAP_FAULT.format(code="S:100", text="No results").encode(),
+    ],
+)
+def test_every_no_records_form_is_an_empty_result(body: bytes) -> None:
+    result = parse_sdmx_csv(body, {"partner_dimension": "partner"})
+    assert result.observations.height == 0 and result.rejected.height == 0
+    assert "counterpart_area" in result.observations.columns  # the shape a partner-aware parse gives
+    assert len(result.notes) == 1 and result.notes[0].startswith("no records: the provider answered")
+
+
+def test_another_sdmx_error_code_raises_with_the_message() -> None:
+    body = SOAP_FAULT.format(code="150", text="INVALID_QUERY_DIMENSION_VALUE: GEO=EU27.").encode()
+    with pytest.raises(PayloadError) as info:
+        parse_sdmx_csv(body)
+    assert info.value.message == "SDMX error 150: INVALID_QUERY_DIMENSION_VALUE: GEO=EU27."
+
+
+def test_an_error_message_with_an_entity_is_refused() -> None:
+    body = (b'<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x "100">]><Error><ErrorMessage code="&x;"/></Error>')
+    with pytest.raises(PayloadError, match="DTD"):
+        parse_sdmx_csv(body)
 
 
 # --- codelists -----------------------------------------------------------------------------------
@@ -449,6 +648,38 @@ def test_bad_structure_messages_raise(body: bytes, fragment: str) -> None:
     with pytest.raises(PayloadError) as info:
         parse_sdmx_codelist(body)
     assert fragment in str(info.value)
+
+
+INJECTED = """<?xml version="1.0" encoding="{encoding}"?>
+<!DOCTYPE Structure [<!ENTITY j "INJECTED-Japan">]>
+<Structure><Codelist id="CL_AREA"><Code id="JPN"><Name xml:lang="en">&j;</Name></Code></Codelist></Structure>"""
+PLAIN = """<?xml version="1.0" encoding="{encoding}"?>
+<Structure><Codelist id="CL_AREA"><Code id="JPN"><Name xml:lang="en">Japan</Name></Code></Codelist></Structure>"""
+
+
+@pytest.mark.parametrize(("codec", "declared"), [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"),
+                                                 ("utf-16-le", "UTF-16"), ("utf-8-sig", "UTF-8")])
+def test_entities_are_refused_in_every_encoding(codec: str, declared: str) -> None:
+    """A byte search for ``<!DOCTYPE`` misses UTF-16 (every character is two bytes): the parser refuses."""
+    body = INJECTED.format(encoding=declared).encode(codec)
+    assert b"<!DOCTYPE" not in body or codec == "utf-8-sig"
+    with pytest.raises(PayloadError) as info:
+        parse_sdmx_codelist(body)
+    assert "DTD" in info.value.message and "INJECTED-Japan" not in info.value.message
+    with pytest.raises(PayloadError, match="DTD"):
+        parse_sdmx_csv(body if codec == "utf-8-sig" else INJECTED.format(encoding="UTF-8").encode())
+
+
+def test_an_encoding_the_parser_cannot_read_is_refused_too() -> None:
+    with pytest.raises(PayloadError, match="not well-formed") as info:
+        parse_sdmx_codelist(INJECTED.format(encoding="UTF-32").encode("utf-32"))
+    assert "INJECTED-Japan" not in info.value.message
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8"])
+def test_the_same_document_without_a_dtd_reads_in_that_encoding(codec: str) -> None:
+    body = PLAIN.format(encoding="UTF-8" if codec == "utf-8" else "UTF-16").encode(codec)
+    assert parse_sdmx_codelist(body).rows() == [("CL_AREA", "JPN", "Japan")]
 
 
 # --- properties ----------------------------------------------------------------------------------
@@ -549,3 +780,51 @@ def test_valid_files_round_trip(file: tuple[bytes, list[float | None]]) -> None:
             assert got is None
         else:
             assert got == pytest.approx(want, rel=1e-12, abs=1e-12)
+
+
+@PROPERTY_SETTINGS
+@given(valid_files())
+def test_lower_case_ids_read_the_same(file: tuple[bytes, list[float | None]]) -> None:
+    body, _ = file
+    header, rest = body.decode().split("\n", 1)
+    sep = ";" if header.count(";") > header.count(",") else ","
+    lowered = sep.join(cell.lower() if cell == cell.upper() else cell for cell in header.split(sep))
+    assert parse_sdmx_csv(f"{lowered}\n{rest}".encode()).observations.equals(parse_sdmx_csv(body).observations)
+
+
+eurostat_headers = st.sampled_from(
+    ["DATAFLOW", "LAST UPDATE", "freq", "currency", "partner", "geo", "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG"]
+)
+eurostat_cells = st.sampled_from(
+    ["ESTAT:X(1.0)", "18/12/25 23:00:00", "31/02/25", "A", "MIO_EUR", "JP", "EL", "EU27_2020", "2024", "1.5", ":", "p",
+     "", "c"]
+) | st.text(max_size=6)
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(eurostat_headers, min_size=1, max_size=10), st.lists(st.lists(eurostat_cells, max_size=10), max_size=6))
+def test_eurostat_like_text_parses_or_raises_payload_error(header: list[str], rows: list[list[str]]) -> None:
+    text = "\n".join(",".join(line) for line in [header, *rows])
+    options = {k: v for k, v in EUROSTAT.items() if k != "series_dims"}
+    result = result_or_none(parse_sdmx_csv, text.encode(), options=options)
+    if result is not None and result.observations.height:
+        key = pl.struct("series_code", "area", "counterpart_area", "period")
+        assert result.observations.select(key.is_unique().all()).item()
+        assert result.observations["area"].str.len_chars().ne(2).all()  # two-letter countries became alpha-3
+
+
+@PROPERTY_SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(["JP", "US", "EL", "EU27_2020"]), st.sampled_from(["SI", "SH"]),
+                          st.sampled_from(["2023", "2024"]), numbers), max_size=12))
+def test_eurostat_files_keep_one_row_per_key(rows: list[tuple[str, str, str, float]]) -> None:
+    body = csv_body(
+        [["ESTAT:BOP_ITS6_DET(1.0)", "18/12/25 23:00:00", "A", "MIO_EUR", item, "CRE", partner, "EU27_2020", year,
+          f"{value:.3f}", "", ""] for partner, item, year, value in rows],
+        ["DATAFLOW", "LAST UPDATE", "freq", "currency", "bop_item", "stk_flow", "partner", "geo", "TIME_PERIOD",
+         "OBS_VALUE", "OBS_FLAG", "CONF_STATUS"],
+    )
+    result = parse_sdmx_csv(body, EUROSTAT)
+    assert_contract(result)
+    distinct = len({(p, i, y) for p, i, y, _ in rows})
+    assert (result.observations.height, result.rejected.height) == (distinct, len(rows) - distinct)
+    assert set(result.observations["source_updated"]) <= {dt.date(2025, 12, 18)}

@@ -214,7 +214,8 @@ def _obs(
 ) -> None:
     """Append a version (it stays current until a later version of the same key begins)."""
     con.execute(
-        "INSERT INTO core.observation_versions BY NAME SELECT $i AS indicator_id, 'JPN' AS area, $p AS period, "
+        "INSERT INTO core.observation_versions BY NAME SELECT $i AS indicator_id, 'JPN' AS area, "
+        "'W00' AS counterpart_area, $p AS period, "
         "$v AS value, $u AS unit, NULL AS obs_status, $s AS source_id, $i AS series_code, $sha AS raw_sha256, "
         "FALSE AS is_sample, $f AS valid_from, $f AS recorded_at, 'test' AS load_id",
         {

@@ -279,6 +279,7 @@ MART_ORDER = {
     "observation_revisions": ("indicator_id", "area", "period"),
     "published_vs_computed": ("period", "indicator_id"),
     "claims_check": ("article_id", "figure_index", "surface", "verdict"),
+    "eu_japan_digital_mirror": ("year", "item"),
 }
 
 

@@ -52,12 +52,13 @@ def test_every_table_and_column_has_a_comment(con) -> None:
     assert tables == [] and columns == []
 
 
-def _obs(values: dict[str, float], valid_from: str, run_id: str) -> pl.DataFrame:
+def _obs(values: dict[str, float], valid_from: str, run_id: str, counterpart_area: str = "W00") -> pl.DataFrame:
     at = datetime.fromisoformat(valid_from)
     return pl.DataFrame(
         {
             "indicator_id": ["bop_services_907_net"] * len(values),
             "area": ["JPN"] * len(values),
+            "counterpart_area": [counterpart_area] * len(values),
             "period": list(values),
             "value": list(values.values()),
             "unit": ["JPY"] * len(values),

@@ -14,6 +14,9 @@ questions, so a reader who knows one knows them all:
    given sample values (so `snapshots/generate_samples.py` writes samples that look like the
    service, not like our parser)?
 
+Two hooks are optional: `check` (does a catalog entry have the options this kind needs?) and
+`answer_to_status` (an HTTP error status the service documents as an answer, e.g. SDMX 404 "no data").
+
 Adapters are pure like the rest of `transforms/`: no network, no files, no DuckDB, no Prefect.
 The flows give them bytes and metadata; everything they return is data.
 """
@@ -86,8 +89,12 @@ class Parsed:
 
     @classmethod
     def of(cls, result: ParseResult, **extra: Any) -> Parsed:
-        """A parser's `ParseResult` as a `Parsed`."""
-        return cls(observations=result.observations, rejected=result.rejected, next_page=result.next_page, **extra)
+        """A parser's `ParseResult` as a `Parsed` (its notes first, then any in `extra`)."""
+        notes = result.notes + tuple(extra.pop("notes", ()))
+        return cls(
+            observations=result.observations, rejected=result.rejected, next_page=result.next_page, notes=notes,
+            **extra,
+        )
 
     def with_notes(self, *notes: str) -> Parsed:
         return replace(self, notes=self.notes + notes)
@@ -133,6 +140,15 @@ class SourceAdapter(ABC):
         if self.page_param is None or parsed.next_page is None:
             return None
         return replace(request, url=with_query_param(request.url, self.page_param, str(parsed.next_page)))
+
+    def answer_to_status(self, request: Request, status: int) -> Parsed | None:
+        """What an HTTP error status to `request` means when the provider documents it as an answer.
+
+        The fetcher turns every non-2xx status into a `FetchError`; an adapter whose service answers
+        "nothing matched" with an error status (SDMX REST: 404) returns the answer here (usually an
+        empty `Parsed` with a note), and the flows carry on. Default: no status is an answer.
+        """
+        return None
 
     def vintage(self, parsed: Parsed) -> dt.date | None:
         """The release date the response states (the newest ``source_updated``), if any."""

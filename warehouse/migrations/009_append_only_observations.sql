@@ -3,14 +3,31 @@
 -- version's validity ends where the next version of the same key begins. Appends never conflict
 -- between concurrent writers (DuckLake) and a crashed run leaves nothing half-updated; the view
 -- core.observations keeps the columns (valid_to included) that every query already uses.
-CREATE TABLE core.observation_versions AS
-SELECT * EXCLUDE (valid_to, load_id), valid_from AS recorded_at, load_id
-FROM core.observations;
+CREATE TABLE core.observation_versions (
+    indicator_id VARCHAR NOT NULL,
+    area VARCHAR NOT NULL,
+    counterpart_area VARCHAR NOT NULL DEFAULT 'W00',
+    period VARCHAR NOT NULL,
+    value DOUBLE,
+    unit VARCHAR NOT NULL,
+    obs_status VARCHAR,
+    source_id VARCHAR NOT NULL,
+    series_code VARCHAR NOT NULL,
+    raw_sha256 VARCHAR NOT NULL,
+    is_sample BOOLEAN NOT NULL,
+    valid_from TIMESTAMP NOT NULL,
+    recorded_at TIMESTAMP NOT NULL,
+    load_id VARCHAR NOT NULL
+);
+-- rows written before: each kept as the version it was (recorded when it became valid)
+INSERT INTO core.observation_versions BY NAME
+SELECT * EXCLUDE (valid_to), valid_from AS recorded_at FROM core.observations;
 DROP TABLE core.observations;
 
 COMMENT ON TABLE core.observation_versions IS 'Append-only: one row per version of a value (a new key, or a value that differs from the version before it). Rows are never updated or deleted; validity is derived in core.observations.';
 COMMENT ON COLUMN core.observation_versions.indicator_id IS 'Indicator (core.indicators.indicator_id).';
-COMMENT ON COLUMN core.observation_versions.area IS 'ISO 3166-1 alpha-3 code of the reporting economy.';
+COMMENT ON COLUMN core.observation_versions.area IS 'Economy the value is about (the reporter): ISO 3166-1 alpha-3 code (JPN, KOR, CHN, USA) or an aggregate code (EU27_2020).';
+COMMENT ON COLUMN core.observation_versions.counterpart_area IS 'Partner economy of the value: W00 (the world) for a series that is not bilateral; else ISO 3166-1 alpha-3 (JPN) or an aggregate code (EU27_2020, the EU of 27 members from 2020).';
 COMMENT ON COLUMN core.observation_versions.period IS 'Period: YYYY, YYYY-MM, YYYY-Qn, FYYYYY (Japanese fiscal year April-March) or YYYY-MM-DD.';
 COMMENT ON COLUMN core.observation_versions.value IS 'Value in the canonical unit (yen, not 億円); NULL when the source has none (see obs_status).';
 COMMENT ON COLUMN core.observation_versions.unit IS 'Canonical unit, equal to core.indicators.unit.';
@@ -25,15 +42,17 @@ COMMENT ON COLUMN core.observation_versions.load_id IS 'Run (ops.runs.run_id) th
 
 CREATE VIEW core.observations AS
 SELECT
-    v.* EXCLUDE (recorded_at, load_id),
+    v.indicator_id, v.area, v.counterpart_area, v.period, v.value, v.unit, v.obs_status, v.source_id,
+    v.series_code, v.raw_sha256, v.is_sample, v.valid_from,
     lead(v.valid_from) OVER (
-        PARTITION BY v.indicator_id, v.area, v.period ORDER BY v.valid_from, v.recorded_at
+        PARTITION BY v.indicator_id, v.area, v.counterpart_area, v.period ORDER BY v.valid_from, v.recorded_at
     ) AS valid_to,
     v.load_id
 FROM core.observation_versions AS v;
 COMMENT ON VIEW core.observations IS 'Every value of every indicator, bitemporal: each version is valid from its valid_from until the next version of the same key begins (valid_to); nothing is overwritten. Current values: valid_to IS NULL.';
 COMMENT ON COLUMN core.observations.indicator_id IS 'Indicator (core.indicators.indicator_id).';
-COMMENT ON COLUMN core.observations.area IS 'ISO 3166-1 alpha-3 code of the reporting economy.';
+COMMENT ON COLUMN core.observations.area IS 'Economy the value is about (the reporter): ISO 3166-1 alpha-3 code (JPN, KOR, CHN, USA) or an aggregate code (EU27_2020).';
+COMMENT ON COLUMN core.observations.counterpart_area IS 'Partner economy of the value: W00 (the world) for a series that is not bilateral; else ISO 3166-1 alpha-3 (JPN) or an aggregate code (EU27_2020, the EU of 27 members from 2020).';
 COMMENT ON COLUMN core.observations.period IS 'Period: YYYY, YYYY-MM, YYYY-Qn, FYYYYY (Japanese fiscal year April-March) or YYYY-MM-DD.';
 COMMENT ON COLUMN core.observations.value IS 'Value in the canonical unit (yen, not 億円); NULL when the source has none (see obs_status).';
 COMMENT ON COLUMN core.observations.unit IS 'Canonical unit, equal to core.indicators.unit.';
