@@ -232,7 +232,7 @@ def load_batch(
             run_sql(con, "upsert_source_health", {"source_id": row["source_id"]})
             if row["status"] == "succeeded":
                 run_sql(con, "record_source_success", {"source_id": row["source_id"], "at": finished_at})
-            else:
+            elif row["status"] == "failed":  # a skipped source is neither a success nor a failure
                 run_sql(
                     con,
                     "record_source_failure",
