@@ -117,6 +117,7 @@ def print_status(data_dir: Path) -> int:
             print(textwrap.fill(paragraph, WRAP, initial_indent="  ", subsequent_indent="    ",
                                 break_long_words=True, break_on_hyphens=False))
     if samples:
-        print(f"\nSAMPLE DATA: the current data of {', '.join(samples)} are sample values "
-              "(snapshots/PROVENANCE.yaml), not recorded real responses; every row carries is_sample.")
+        print("\n" + textwrap.fill(f"SAMPLE DATA: the current data of {', '.join(samples)} are sample values "
+                                   "(snapshots/PROVENANCE.yaml), not recorded real responses; every row carries "
+                                   "is_sample.", WRAP, subsequent_indent="  "))
     return 1 if unhealthy else 0
