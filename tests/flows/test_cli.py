@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 
 from catalog.loader import CATALOG_DIR
@@ -86,6 +87,10 @@ def test_run_prints_progress_summary_sample_and_paths_then_status_is_healthy(tmp
     boj_line = _row(out, "boj")
     assert "3600 parsed: 3600 new" in boj_line and "sample" in boj_line  # 25 series x 144 months loaded
     assert "SAMPLE DATA: boj, worldbank" in out
+    artifact = httpx.post(f"{prefect_api}/artifacts/filter", timeout=10, json={
+        "artifacts": {"key": {"any_": ["mieruka-run"]}}, "sort": "CREATED_DESC", "limit": 1}).json()[0]
+    assert artifact["data"].startswith("# mieruka run ") and "**Sample data:** boj, worldbank" in artifact["data"]
+    assert "| boj | succeeded | sample |" in artifact["data"]
     con = duckdb.connect(str(data / "mieruka.duckdb"), read_only=True)
     assert con.sql("SELECT count(*) FROM core.observations").fetchall()[0][0] > 3600
     con.close()
