@@ -32,7 +32,7 @@ EXIT_LOCKED = 3
 HINTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("name or service not known", "temporary failure in name resolution", "nodename nor servname",
       "no address associated", "getaddrinfo", "name resolution", "dns"),
-     "the host name does not resolve: no network? (replay mode needs none: `mieruka run`)"),
+     "host name not found: no network? (replay mode needs none)"),
     (("connection refused",), "nothing listens there: is the service down, or is a proxy needed?"),
     (("network is unreachable", "no route to host"), "no route to the host: no network?"),
     (("timed out", "timeout"), "no answer in time: a slow or filtered network?"),
@@ -326,10 +326,10 @@ def _run_flow(args: argparse.Namespace, data_dir: Path, sources: list[str] | Non
 
 
 def short_cause(source_id: str, error: str | None) -> str:
-    """One line for a failed source: the host, what failed, and a hint of what to check.
+    """One line for a failed source: the host and path, what failed, and a hint of what to check.
 
     Errors read `<source>: GET <url> failed: <cause>` (fetch errors) or `<source>: GET <url>: <why>`
-    (payload errors); the URL is replaced by its host, since a 600-character URL hides the cause.
+    (payload errors); the URL loses its query (a 600-character URL hides the cause; -v shows it).
     """
     text = (error or "unknown error").strip()
     first = (text.splitlines() or [""])[0]
@@ -337,8 +337,10 @@ def short_cause(source_id: str, error: str | None) -> str:
     host = ""
     if body.startswith("GET "):
         url, _, rest = body[4:].partition(" ")
-        host = urlsplit(url).hostname or url
-        body = rest.removeprefix("failed:").removeprefix(":").strip() or body
+        parts = urlsplit(url.rstrip(":"))
+        path = parts.path if len(parts.path) <= 60 else parts.path[:57] + "..."
+        host = (parts.netloc.rsplit("@", 1)[-1] + path) if parts.netloc else url
+        body = rest.removeprefix("failed:").strip() or body
     lowered = body.lower()
     hint = next((h for needles, h in HINTS if any(n in lowered for n in needles)), "")
     if len(body) > 160:
