@@ -372,12 +372,13 @@ def _row_counts(s: dict) -> str:
         return f"{s['requests']} request(s); nothing loaded (cause below)"
     skipped = s.get("bodies_skipped", 0)
     counts = (s["rows_parsed"], s["rows_loaded"], s["rows_revised"], s["rows_unchanged"], s["rows_quarantined"])
+    bodies = f"{skipped} {'body' if skipped == 1 else 'bodies'} unchanged, skipped"
     if skipped and not any(counts):
-        return f"{skipped} bodies unchanged, skipped"
+        return bodies
     parsed, loaded, revised, unchanged, quarantined = counts
     text = (f"{parsed} parsed: {loaded} new, {revised} revised, {unchanged} unchanged, "
             f"{quarantined} quarantined")
-    return text + (f"; {skipped} bodies unchanged, skipped" if skipped else "")
+    return text + (f"; {bodies}" if skipped else "")
 
 
 def data_label(source: dict) -> str:
@@ -395,8 +396,10 @@ def print_summary(summary) -> None:
         data = data_label(s)
         print(f"  {s['source_id']:<12}{s['status']:<11}{data:<8}{_row_counts(s)}")
     if samples:
-        print(f"\n  SAMPLE DATA: {', '.join(samples)} came from sample snapshots (snapshots/PROVENANCE.yaml), "
-              "not recorded real responses; every row carries is_sample. Do not quote them as fact.")
+        print("\n" + textwrap.fill(
+            f"SAMPLE DATA: {', '.join(samples)} replayed snapshots labelled sample in snapshots/PROVENANCE.yaml, "
+            "not recorded real responses; their rows carry is_sample. Do not quote them as fact.",
+            100, initial_indent="  ", subsequent_indent="  "))
     print(f"\n  warehouse (open read-only): {summary.warehouse}")
     print(f"  published tables:           {summary.published_dir}/ ({', '.join(summary.tables) or 'none'})")
     print(f"  dashboard:                  {summary.dashboard}")
