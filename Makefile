@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint serve bench clean lock
+.PHONY: run status shell test lint serve bench clean lock
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -17,13 +17,19 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)  ## run the whole pipeline on the recorded snapshots (no network)
 	$(BIN)/mieruka run
 
+status: $(STAMP)  ## per-source health of data/ (reads only)
+	$(BIN)/mieruka status
+
+shell: $(STAMP)  ## the DuckDB shell on the published copy, read-only
+	$(BIN)/duckdb -readonly data/mieruka.duckdb
+
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-serve: $(STAMP)  ## run the schedule on this machine (local Prefect server on 127.0.0.1)
+serve: $(STAMP)  ## run the schedule on this machine (Prefect server and UI on 127.0.0.1:4200)
 	$(BIN)/mieruka serve
 
 bench: $(STAMP)

@@ -79,7 +79,7 @@ class RunContext:
 @dataclass
 class SourceResult:
     source_id: str
-    status: str = "succeeded"
+    status: str = "succeeded"  # or "failed", or "skipped" (not fetched in this mode: recorded_only)
     error: str | None = None
     requests: int = 0
     bytes: int = 0
@@ -115,6 +115,7 @@ def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceRe
     result = SourceResult(source.id)
     if source.options.get("recorded_only") and ctx.mode != "replay":
         ctx.progress(f"  {source.id}: skipped in {ctx.mode} mode (recorded copy only, no public URL)")
+        result.status = "skipped"
         return result
     adapter = adapter_for(source.kind)
     try:

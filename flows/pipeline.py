@@ -134,12 +134,13 @@ def ingest_task(ctx: RunContext, catalog: Catalog, source_id: str) -> SourceResu
     result = ingest_source(ctx, catalog, catalog.sources[source_id])
     rows = result.rows("observations") + result.rows("articles")
     figures = result.rows("figures")
-    state = "ok" if result.status == "succeeded" else "FAILED"
+    if result.status == "skipped":
+        return result  # ingest_source said why
+    state = "ok" if result.status == "succeeded" else "FAILED (cause at the end)"
     _progress(
         f"  [fetch+parse] {source_id}: {state}; {result.requests} request(s), {result.bytes / 1024:.0f} KiB, "
         f"{result.bodies_skipped} already parsed, {rows} row(s) staged, {result.rows_quarantined} quarantined"
         + (f", {figures} figure(s) read" if figures else "")
-        + (f"\n      error: {result.error}" if result.error else "")
     )
     return result
 
@@ -543,10 +544,13 @@ def _finish(
                 "rows_revised": c.revised if c else 0,
                 "rows_unchanged": c.unchanged if c else 0,
                 "rows_quarantined": r.rows_quarantined,
+                "bodies_skipped": r.bodies_skipped,
+                "is_sample": any(f["is_sample"].any() for f in r.frames("fetches")),
             }
         )
     failed = [s for s in sources if s["status"] == "failed"]
-    status = "succeeded" if not failed else ("failed" if len(failed) == len(sources) else "partial")
+    attempted = [s for s in sources if s["status"] != "skipped"]
+    status = "succeeded" if not failed else ("failed" if len(failed) == len(attempted) else "partial")
     totals = {k: sum(s[k] for s in sources) for k in ("rows_parsed", "rows_loaded", "rows_revised",
                                                       "rows_unchanged", "rows_quarantined")}
     error = "\n".join(f"{s['source_id']}: {s['error']}" for s in failed) or None
@@ -584,16 +588,23 @@ def _revisions_artifact(work_path: Path, run_id: str) -> None:
 
 
 def _artifact(summary: RunSummary, vintages: dict[str, str | None], states: dict[str, dict]) -> None:
-    lines = [
-        f"# mieruka run {summary.run_id} ({summary.mode}): {summary.status}",
-        "",
-        "| source | status | parsed | loaded | revised | unchanged | quarantined |",
-        "|---|---|---|---|---|---|---|",
+    samples = [s["source_id"] for s in summary.sources if s.get("is_sample")]
+    lines = [f"# mieruka run {summary.run_id} ({summary.mode}): {summary.status}", ""]
+    if samples:
+        lines += [
+            f"**Sample data:** {', '.join(samples)} came from sample snapshots (snapshots/PROVENANCE.yaml), not "
+            "recorded real responses; every row carries `is_sample`. Do not quote them as fact.",
+            "",
+        ]
+    lines += [
+        "| source | status | data | parsed | loaded | revised | unchanged | quarantined | bodies unchanged, skipped |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in summary.sources:
+        data = "sample" if s.get("is_sample") else ("real" if s["requests"] else "-")
         lines.append(
-            f"| {s['source_id']} | {s['status']} | {s['rows_parsed']} | {s['rows_loaded']} | {s['rows_revised']} "
-            f"| {s['rows_unchanged']} | {s['rows_quarantined']} |"
+            f"| {s['source_id']} | {s['status']} | {data} | {s['rows_parsed']} | {s['rows_loaded']} "
+            f"| {s['rows_revised']} | {s['rows_unchanged']} | {s['rows_quarantined']} | {s.get('bodies_skipped', 0)} |"
         )
     lines += ["", "| published table | rows |", "|---|---|"]
     lines += [f"| {name} | {rows} |" for name, rows in summary.tables.items()]

@@ -1,22 +1,27 @@
 """`mieruka status`: source health read from the published warehouse, for people and monitors.
 
-It opens the analysts' copy read-only, never the writer's file, so it works while a run is going.
+It opens the analysts' copy read-only, never the writer's file, so it works while a run is going,
+and it writes nothing, ever: no directory is created (not even a missing data directory), no
+Prefect is imported, and a read-only data directory is fine. The health query is the one the
+pipeline uses (warehouse/sql/source_health.sql).
+
+Replayed data are never shown as fresh: a source whose latest data came from a snapshot is
+`replayed`, and one whose current rows are samples says `sample`.
 """
 
 from __future__ import annotations
 
+import sys
+import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from catalog import load_catalog
-from warehouse.db import connect
+from catalog import Catalog, load_catalog
+from warehouse.db import DUCKDB_CONFIG, sql_text
 
-HEALTH_QUERY = """
-SELECT source_id, last_success, last_error_at, last_error, consecutive_failures
-FROM ops.source_health ORDER BY source_id
-"""
+WRAP = 100
 
 
 def _age(then: datetime | None, now: datetime) -> str:
@@ -26,37 +31,93 @@ def _age(then: datetime | None, now: datetime) -> str:
     return f"{hours:.1f} h ago" if hours < 48 else f"{hours / 24:.1f} d ago"
 
 
-def print_status(data_dir: Path) -> int:
-    """Print one line per source; return 1 when any source is failing or stale, else 0."""
-    path = data_dir / "mieruka.duckdb"
-    if not path.exists():
-        print(f"no warehouse at {path}: run `mieruka run` first")
-        return 1
+def _read(path: Path) -> tuple[list[tuple], dict[str, tuple], list[tuple]]:
+    """Health rows, per-source origin rows and the last run, from a read-only connection."""
+    con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
     try:
-        con = connect(path, read_only=True)
-    except duckdb.Error as exc:
-        print(f"cannot open {path} read-only: {exc}")
-        return 1
-    try:
-        rows = con.sql(HEALTH_QUERY).fetchall()
+        health = con.sql(sql_text("source_health")).fetchall()
+        origin = {row[0]: row[1:] for row in con.sql(sql_text("source_data_origin")).fetchall()}
         last_run = con.sql(
-            "SELECT run_id, status, finished_at FROM ops.runs ORDER BY started_at DESC LIMIT 1"
+            "SELECT run_id, mode, status, finished_at FROM ops.runs ORDER BY started_at DESC LIMIT 1"
         ).fetchall()
     finally:
         con.close()
+    return health, origin, last_run
+
+
+def _data_label(catalog: Catalog, source_id: str, origin: tuple | None) -> str:
+    if origin is None:
+        return "-"
+    _status, _at, is_sample, current_rows, replayed = origin
+    if is_sample:
+        return "sample"
+    if not current_rows:
+        return "none"
+    source = catalog.sources.get(source_id)
+    if source is not None and source.kind == "curated_csv":
+        return "curated"
+    return "recorded" if replayed else "live"
+
+
+def _state(failures: int, stale: bool, origin: tuple | None) -> str:
+    if failures:
+        return "FAILING"
+    if stale:
+        return "STALE"
+    if origin is not None and origin[0] == "skipped":
+        return "skipped"
+    if origin is not None and origin[4]:
+        return "replayed"  # from a snapshot: its age says nothing about the source
+    return "ok"
+
+
+def print_status(data_dir: Path) -> int:
+    """Print one line per source; return 1 when any source is failing or stale, else 0."""
+    path = data_dir / "mieruka.duckdb"
+    if not path.is_file():
+        print(f"no warehouse at {path}: run `mieruka run --data-dir {data_dir}` first, or pass the --data-dir "
+              "of an earlier run", file=sys.stderr)
+        return 1
+    try:
+        health, origins, last_run = _read(path)
+    except duckdb.Error as exc:
+        first = (str(exc).splitlines() or [""])[0]
+        print(f"cannot read {path} read-only: {first}", file=sys.stderr)
+        return 1
     catalog = load_catalog()
     now = datetime.now(UTC).replace(tzinfo=None)
+    print(f"warehouse: {path} (opened read-only)")
     if last_run:
-        print(f"last run: {last_run[0][0]} {last_run[0][1]} (finished {_age(last_run[0][2], now)})")
-    print(f"{'source':<14}{'state':<10}{'last success':<16}{'last error':<16}{'failures':>9}  detail")
+        run_id, mode, status, finished = last_run[0]
+        print(f"last run:  {run_id} ({mode}) {status}, finished {_age(finished, now)}")
+    print(f"{'source':<12}{'state':<10}{'data':<10}{'last success':<14}{'last error':<14}{'failures':>8}  detail")
     unhealthy = 0
-    for source_id, last_success, last_error_at, last_error, failures in rows:
+    failing: list[tuple[str, str]] = []
+    samples: list[str] = []
+    for source_id, last_success, last_error_at, last_error, failures in health:
         source = catalog.sources.get(source_id)
         cadence = source.cadence_hours if source else 0
         stale = bool(cadence) and (last_success is None or (now - last_success).total_seconds() > cadence * 3600)
-        state = "FAILING" if failures else ("STALE" if stale else "ok")
-        unhealthy += state != "ok"
-        detail = (last_error or "").splitlines()[0][:100] if failures else (f"cadence {cadence:g} h" if cadence else "")
-        print(f"{source_id:<14}{state:<10}{_age(last_success, now):<16}{_age(last_error_at, now):<16}{failures:>9}  "
-              f"{detail}")
+        origin = origins.get(source_id)
+        state = _state(failures, stale, origin)
+        data = _data_label(catalog, source_id, origin)
+        unhealthy += state in ("FAILING", "STALE")
+        if failures:
+            failing.append((source_id, last_error or "(no message recorded)"))
+            detail = "cause below"
+        else:
+            detail = f"cadence {cadence:g} h" if cadence else ""
+        if data == "sample":
+            samples.append(source_id)
+        print(f"{source_id:<12}{state:<10}{data:<10}{_age(last_success, now):<14}{_age(last_error_at, now):<14}"
+              f"{failures:>8}  {detail}")
+    for source_id, error in failing:
+        print(f"\n{source_id} failed:")
+        for paragraph in error.splitlines():
+            print(textwrap.fill(paragraph, WRAP, initial_indent="  ", subsequent_indent="    ",
+                                break_long_words=True, break_on_hyphens=False))
+    if samples:
+        print("\n" + textwrap.fill(f"SAMPLE DATA: the current data of {', '.join(samples)} are sample values "
+                                   "(snapshots/PROVENANCE.yaml), not recorded real responses; every row carries "
+                                   "is_sample.", WRAP, subsequent_indent="  "))
     return 1 if unhealthy else 0

@@ -195,7 +195,7 @@ def load_batch(
             run_sql(con, "record_source_notes", {"source_id": row["source_id"], "notes": row.get("notes")})
             if row["status"] == "succeeded":
                 run_sql(con, "record_source_success", {"source_id": row["source_id"], "at": finished_at})
-            else:
+            elif row["status"] == "failed":  # a skipped source is neither a success nor a failure
                 run_sql(
                     con,
                     "record_source_failure",

@@ -54,7 +54,12 @@ def _start_paused_and_kill(data: Path, snapshots: Path, api: str, where: str, tm
     proc.wait(timeout=30)
 
 
-def _revise_snapshot(snapshots: Path, value: float = -12345.6, last_update: int = 20260310) -> None:
+#: ops.revisions rows of the first replay: the BOJ release history revises 2024 and 2025 (48 values)
+HISTORY_REVISIONS = 48
+
+
+def _revise_snapshot(snapshots: Path, value: float = -12345.6, last_update: int = 20261201) -> None:
+    """Today's BP01 answer with the last month (2026-09) of its third series changed, released 2026-12-01."""
     path = snapshots / "boj" / BOJ_BP01
     doc = orjson.loads(path.read_bytes())
     doc["RESULTSET"][2]["VALUES"]["VALUES"][-1] = value
@@ -138,10 +143,10 @@ def test_sigkill_in_the_middle_of_publish_keeps_the_old_publication_whole(
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     con = duckdb.connect(str(data / "mieruka.duckdb"), read_only=True)
     value = con.sql("SELECT value FROM core.observations WHERE valid_to IS NULL AND series_code = "
-                    "'BPBP6JYNSN907' AND period = '2025-12'").fetchall()
+                    "'BPBP6JYNSN907' AND period = '2026-09'").fetchall()
     revisions = con.sql("SELECT count(*) FROM ops.revisions").fetchall()[0][0]
     con.close()
-    assert value == [(-12345.6e8,)] and revisions == 1
+    assert value == [(-12345.6e8,)] and revisions == HISTORY_REVISIONS + 1
     assert _manifest_matches_files(data / "published")
     assert _leftovers(data) == []
 
@@ -228,7 +233,7 @@ def test_an_analyst_reading_throughout_a_run_never_fails_and_sees_new_data_on_re
     queries, failures, revisions = (int(x) for x in log.read_text().split())
     assert failures == 0, reader_err
     assert queries > 10
-    assert revisions == 1  # a fresh connection after the swap sees the new vintage
+    assert revisions == HISTORY_REVISIONS + 1  # a fresh connection after the swap sees the new vintage
 
 
 CHECKSUM_READER = r"""
