@@ -49,11 +49,13 @@ def _latin_key(word: str) -> str:
 
 
 def _words_re(words: list[str]) -> str:
-    """Alternation of words, longest first; Latin words on letter boundaries, CJK words as substrings."""
+    """Lower-case words as one alternation, longest first: Latin words on letter boundaries, CJK words
+    as substrings. Searched in lower-cased text (a case-insensitive alternation cannot skip ahead)."""
     parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        body = _SP_RUN.sub(" ", re.escape(w).replace("\\ ", " ")).replace(" ", "[ \u00a0]+")
-        parts.append(f"(?<![{_LETTERS}]){body}(?![{_LETTERS}])" if w.isascii() or w[0].isalpha() and ord(w[0]) < 0x3000 else body)
+    for w in sorted({_latin_key(w) for w in words}, key=len, reverse=True):
+        body = re.escape(w).replace("\\ ", " ").replace(" ", "[ \u00a0]+")
+        latin = ord(w[0]) < 0x3000
+        parts.append(f"{body}(?![{_LETTERS}])" if latin else body)
     return "|".join(parts) if parts else "(?!)"
 
 
@@ -88,7 +90,7 @@ def _compile(raw: dict[str, Any], source: str) -> CurrencyTables:
                 else:
                     cjk[name] = code
                 if family == "dollar":
-                    dollar_names[_latin_key(name) if name.isascii() or lang in _LATIN_LANGS else name] = code
+                    dollar_names[_latin_key(name)] = code
         for word in entry.get("countries") or []:
             countries.setdefault(family or code, {})[_latin_key(str(word))] = code
     for fam, entry in families.items():
@@ -119,18 +121,25 @@ def _compile(raw: dict[str, Any], source: str) -> CurrencyTables:
         for name in entry["names"]:
             subs[str(name)] = (per, of)
     country_res = {
-        fam: (re.compile(_words_re(list(words)), re.IGNORECASE), words) for fam, words in countries.items()
+        fam: (re.compile(_words_re(list(words))), words) for fam, words in countries.items()
     }
     return CurrencyTables(
         symbols=symbols,
         latin_names=latin,
         cjk_names=cjk,
         family_default=defaults,
-        named_dollar_re=re.compile(_words_re(list(dollar_names)), re.IGNORECASE),
+        named_dollar_re=re.compile(_words_re(list(dollar_names))),
         named_dollar=dollar_names,
         country_res=country_res,
         sub_units=subs,
     )
+
+
+def _bounded(regex: re.Pattern[str], text: str):  # noqa: ANN202 - an iterator of matches
+    """Matches that do not start inside a word ("India" but not "Indiana"'s tail: a left boundary)."""
+    for m in regex.finditer(text):
+        if m.start() == 0 or not text[m.start() - 1].isalpha() or ord(text[m.start()]) >= 0x3000:
+            yield m
 
 
 @cache
@@ -151,10 +160,9 @@ def resolve_family(
     t = tables()
     fam = marker[1:]
     default = t.family_default.get(fam)
-    sentence = text[sent_start:fig_start] + " " + text[fig_end:sent_end]
+    sentence = (text[sent_start:fig_start] + " " + text[fig_end:sent_end]).lower()
     if default is not None:  # dollar: another dollar named in the sentence?
-        named = {t.named_dollar.get(_latin_key(m.group()), t.named_dollar.get(m.group())) for m in
-                 t.named_dollar_re.finditer(sentence)}
+        named = {t.named_dollar.get(_SP_RUN.sub(" ", m.group())) for m in _bounded(t.named_dollar_re, sentence)}
         named.discard(None)
         named.discard(default)
         if len(named) == 1:
@@ -167,7 +175,7 @@ def resolve_family(
     if found is None:
         return None, None
     regex, words = found
-    codes = {words.get(_latin_key(m.group()), words.get(m.group())) for m in regex.finditer(sentence)}
+    codes = {words.get(_SP_RUN.sub(" ", m.group())) for m in _bounded(regex, sentence)}
     codes.discard(None)
     if len(codes) == 1:
         code = codes.pop()

@@ -14,7 +14,7 @@ from transforms.figures.lexicon import SIMP_CHARS, STOPWORDS, TRAD_CHARS
 
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "de", "ja", "zh")
 
-_KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+_KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
 _HAN_OR_KANA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _DETECT_SAMPLE = 20_000
 #: A line's own language is judged on its first characters (enough for the script and a few stopwords).
@@ -31,7 +31,7 @@ def detect(text: str) -> tuple[str, bool]:
     if not text.isascii():
         wide = len(text) - len(text.encode("ascii", "ignore"))
         if wide * 2 > (text.count(" ") + 1) * 3 and _HAN_OR_KANA_RE.search(text):
-            kana = len(_KANA_RE.findall(text))
+            kana = sum(map(len, _KANA_RE.findall(text)))
             if kana * 20 >= wide > 0 or "円" in text:
                 return "ja", wide >= 2
             return "zh", wide >= 2

@@ -127,7 +127,7 @@ LONG_RANGE: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...] = (
 CJK_LONG_RANGE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("target", ("目標", "目标", "目指")),
     ("estimate", ("見通し", "見込み", "预计", "預計", "预测", "預測", "预估", "預估", "估计", "估計", "推計",
-                  "試算", "予測")),
+                  "試算", "予測", "推定")),
 )
 
 #: A scale-word amount with no currency ("55 milliards") is money only if it is not counting a noun

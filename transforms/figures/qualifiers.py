@@ -124,7 +124,7 @@ def qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk
             for qualifier, markers in LATIN_AFTER:
                 if low_after.startswith(markers):
                     return qualifier
-    elif cjk:
+    elif cjk_cues:  # only lines that name a target or an estimate somewhere
         m = CJK_AFTER_CUE.match(text, end, end + 24)
         if m:
             return str(m.lastgroup)

@@ -252,7 +252,7 @@ class _Currencies:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.cache: dict[tuple[str | None, str | None, str], tuple[str | None, bool, tuple[str, ...]]] = {}
+        self.cache: dict[tuple[str | None, str | None, str], tuple[str | None, bool, tuple[str, ...], Unit]] = {}
         self.dollar_line: tuple[int, int, bool] = (0, -1, False)
 
     def unit_info(self, surface: str | None) -> Unit:
@@ -269,16 +269,16 @@ class _Currencies:
         key = (pre, surface, lang)
         hit = self.cache.get(key)
         if hit is not None:
-            unit, ambiguous, cached = hit
+            unit, ambiguous, cached, _ = hit
             if cached:
                 notes.extend(cached)
         else:
             mark = len(notes)
             unit, ambiguous = self._uncached(pre, info, lang, start, notes)
             if info[2] != "yuan" and len(self.cache) < 4096:
-                self.cache[key] = (unit, ambiguous, tuple(notes[mark:]))
+                self.cache[key] = (unit, ambiguous, tuple(notes[mark:]), info)
         if unit is not None and unit[0] == "~":
-            return self._family(unit, start, end, notes), ambiguous
+            return self.family(unit, start, end, notes), ambiguous
         return unit, ambiguous
 
     def _uncached(self, pre: str | None, info: Unit, lang: str, pos: int, notes: list[str]) -> tuple[str | None, bool]:
@@ -318,7 +318,7 @@ class _Currencies:
             return code, True
         return code or pre_code, ambiguous
 
-    def _family(self, marker: str, start: int, end: int, notes: list[str]) -> str | None:
+    def family(self, marker: str, start: int, end: int, notes: list[str]) -> str | None:
         text = self.text
         if marker == "~dollar":
             lo, hi, named = self.dollar_line
@@ -326,7 +326,7 @@ class _Currencies:
                 lo = text.rfind("\n", 0, start) + 1
                 hi = text.find("\n", end)
                 hi = len(text) if hi < 0 else hi
-                named = tables().named_dollar_re.search(text, lo, hi) is not None
+                named = tables().named_dollar_re.search(text[lo:hi].lower()) is not None
                 self.dollar_line = (lo, hi, named)
             if not named:
                 return "USD"
@@ -358,7 +358,10 @@ def scan(
     """Every digit or CJK-numeral figure of `text` → (figures, offset where the scan stopped at `limit`)."""
     lines = LineLanguage(text, lang)
     currencies = _Currencies(text)
+    cache_get = currencies.cache.get
     figs = Figures()
+    starts, ends, values, units = figs.start, figs.end, figs.value, figs.unit
+    quals, ambs, notes_col, lows, highs = figs.qualifier, figs.ambiguous, figs.note, figs.low, figs.high
     notes: list[str] = []
     last_end = 0
     pending: tuple | None = None  # a range's lower end waiting for its upper end
@@ -373,25 +376,31 @@ def scan(
             continue
         pre = sign = None
         c = text[start - 1 : start]
-        if krest is not None and c in _VAGUE_BEFORE_KANJI:
-            continue  # 数千億円, 何十万円: "several thousand oku", not an amount
-        if c and (c in PREFIX_LAST_CHARS or c in SIGN_CHARS or c == "\\" or (c in SP_CHARS and text[start - 2 : start - 1] in PREFIX_OR_MARK)):
-            start, pre, sign = prefix_and_sign(text, start)
+        if c:
+            if krest is not None and c in _VAGUE_BEFORE_KANJI:
+                continue  # 数千億円, 何十万円: "several thousand oku", not an amount
+            if c in _GLUED_MARKS:
+                start, pre, sign = prefix_and_sign(text, start)
+            elif c in SP_CHARS:
+                b = text[start - 2 : start - 1]
+                if b in _SPACED_MARKS or (b in _LOWER_LAST and text[start - 3 : start - 1] in _LOWER_TAILS):
+                    start, pre, sign = prefix_and_sign(text, start)
         if numrest is not None and pre is None and cjk is None and scale is None and uword is None:
             # A bare number: year, date, age, count — unless it is spread out, or a range's lower end.
             nxt = text[end : end + 1]
-            if nxt and nxt in _SPREAD_FIRST and SPREAD_HINT_RE.match(text, end):
+            if not nxt:
+                continue
+            if nxt in _SPREAD_FIRST and SPREAD_HINT_RE.match(text, end):
                 hit = _spread_match(text, start)
                 if hit is not None:
-                    spread_end, collapsed = hit
                     if start > line_end:
                         line_end = text.find("\n", start)
                         line_end = len(text) if line_end < 0 else line_end
                         line_lang = lines.at(start)
-                    _read_collapsed(text, start, spread_end, collapsed, line_lang, figs, currencies, last_end)
-                    last_end = spread_end
+                    _read_collapsed(text, start, hit[0], hit[1], line_lang, figs, last_end)
+                    last_end = hit[0]
                     continue
-            if nxt and nxt in ranges.CONNECTOR_FIRST:
+            if nxt in _CONNECTOR_NEAR or (nxt == " " and text[end + 1 : end + 3] in _CONNECTOR_AFTER_SPACE):
                 cm = ranges.CONNECTOR_RE.match(text, end)
                 if cm is not None:
                     pending = (start, end, first + numrest, None, sign, cm.end(), cm.group("dash"), cm.group("word"), None)
@@ -403,7 +412,7 @@ def scan(
             line_lang = lines.at(start)
             line_cjk = line_lang in ("ja", "zh")
             line_cues = line_cjk and _line_has_cues(text, lines.line_start, line_end)
-        if limit is not None and len(figs.start) >= limit:
+        if limit is not None and len(starts) >= limit:
             stop_at = start
             break
         if notes:
@@ -411,13 +420,12 @@ def scan(
         ambiguous = False
         word_amount = False
         exp = 0
-        special = None
         unit_surface = None
         try:
             if spread_g is not None:
                 hit = _spread_match(text, m.start())
                 if hit is not None:
-                    _read_collapsed(text, m.start(), hit[0], hit[1], line_lang, figs, currencies, last_end)
+                    _read_collapsed(text, m.start(), hit[0], hit[1], line_lang, figs, last_end)
                     last_end = hit[0]
                 continue
             if cnpct is not None:
@@ -434,12 +442,14 @@ def scan(
                     continue  # 二三十万円, 二、三十万円: "twenty or thirty", not an amount
                 info = currencies.unit_info(kunit)
                 special = info[2]
-                lone = _KANJI_SCALE_CHARS.isdisjoint(kanji)
-                if lone and kanji == "一" and info[0] not in PERCENT_UNITS and _HAN_LO <= c <= _HAN_HI:
+                if kanji == "一" and info[0] not in PERCENT_UNITS and _HAN_LO <= c <= _HAN_HI:
                     continue  # 関東一円, 单一元: "the whole area", "single", not one yen
                 if special == "kuai" and _kuai_is_noun(text, end):
                     continue
-                number = parse_cn_fraction(kanji, line_lang) if ("点" in kanji or "點" in kanji) else parse_cjk(None, kanji, line_lang)
+                if "点" in kanji or "點" in kanji:
+                    number = parse_cn_fraction(kanji, line_lang)
+                else:
+                    number = parse_cjk(None, kanji, line_lang)
                 value = number
                 unit_surface = kunit
                 unit, ambiguous = currencies.resolve(pre, info, kunit, line_lang, start, end, notes)
@@ -454,10 +464,6 @@ def scan(
                     value, exp = _rescale(value, info[1], text[start:end], notes)
             else:
                 num = first + numrest
-                info = currencies.unit_info(uword)
-                special = info[2]
-                if special == "glued" and text[m.start("uword") - 1 : m.start("uword")] in SP_CHARS:
-                    info, uword, special = _MISSING, None, None
                 digits = num if num.isascii() and num.isdigit() else number_text(num, line_lang, SYMBOLS.get(pre or ""))
                 if cjk is not None:
                     e = _CJK_SINGLE.get(cjk)
@@ -470,31 +476,47 @@ def scan(
                     mult, ambiguous, needs_currency = scale_of(scale, line_lang, notes)
                     exp += round(math.log10(mult))
                 value = scaled(digits, exp)
-                unit_surface = uword
-                if uword is not None and info[0] in _YEAR_LIKE and len(num) == 4 and 1800 <= value <= 2199:
-                    continue  # "in 2019 won", "2024 real": a year before a word
-                unit, amb = currencies.resolve(pre, info, uword, line_lang, start, end, notes)
+                hit = cache_get((pre, uword, line_lang))
+                if hit is not None:  # the usual case: a spelling already seen
+                    unit, amb, cached_notes, info = hit
+                    if cached_notes:
+                        notes.extend(cached_notes)
+                    if unit is not None and unit[0] == "~":
+                        unit = currencies.family(unit, start, end, notes)
+                else:
+                    info = currencies.unit_info(uword)
+                    if info[2] == "glued" and text[m.start("uword") - 1 : m.start("uword")] in SP_CHARS:
+                        info = _MISSING
+                        uword = None
+                    unit, amb = currencies.resolve(pre, info, uword, line_lang, start, end, notes)
                 ambiguous = ambiguous or amb
-                if special == "tenths":
-                    tenths = fractions.read_tenths(text, end, uword, scaled(digits, 0), num, line_lang)
-                    if tenths is None:
+                special = info[2]
+                unit_surface = uword
+                if special is not None:
+                    if special == "glued" and text[m.start("uword") - 1 : m.start("uword")] in SP_CHARS:
+                        continue  # "5 pc" is not "5pc"
+                    if special == "tenths":
+                        tenths = fractions.read_tenths(text, end, uword, scaled(digits, 0), num, line_lang)
+                        if tenths is None:
+                            continue
+                        value, end, note = tenths
+                        notes.append(note)
+                        exp += 1
+                    elif special == "kuai" and _kuai_is_noun(text, end):
                         continue
-                    value, end, note = tenths
-                    notes.append(note)
-                    exp += 1
-                elif special == "kuai" and _kuai_is_noun(text, end):
-                    continue
-                elif info[1] != 1.0:
+                if info[1] != 1.0:
                     value, exp2 = _rescale(value, info[1], text[start:end], notes)
                     exp += exp2
-                if unit is None and cjk is not None and text[end : end + 1] in " \u3000" and SPREAD_HINT_RE.match(text, end):
-                    hit = _spread_match(text, m.start())
-                    if hit is not None:  # 3 万  円: the unit after more spaces
-                        _read_collapsed(text, start, hit[0], hit[1], line_lang, figs, currencies, last_end)
-                        last_end = hit[0]
-                        continue
+                if uword is not None and info[0] in _YEAR_LIKE and len(num) == 4 and 1800 <= value <= 2199:
+                    continue  # "in 2019 won", "2024 real": a year before a word
                 if unit is None:
-                    if info[0] is not None and info[0][0] == "~" or pre is not None and SYMBOLS.get(pre, "")[:1] == "~":
+                    if cjk is not None and text[end : end + 1] in " \u3000" and SPREAD_HINT_RE.match(text, end):
+                        hit2 = _spread_match(text, m.start())
+                        if hit2 is not None:  # 3 万  円: the unit after more spaces
+                            _read_collapsed(text, start, hit2[0], hit2[1], line_lang, figs, last_end)
+                            last_end = hit2[0]
+                            continue
+                    if (info[0] is not None and info[0][0] == "~") or SYMBOLS.get(pre or "", "")[:1] == "~":
                         continue  # "francs", "Rs" with no country named: no figure rather than a wrong one
                     if pending is not None and pending[5] == start and pending[3] is not None:
                         unit = pending[3]  # "$5-7bn": the upper end takes the lower end's currency
@@ -506,46 +528,68 @@ def scan(
                         word_amount = True
         except (ValueError, KeyError, OverflowError, IndexError):
             continue
-        if not math.isfinite(value):
+        if value != value or value in _INFINITIES:
             continue
-        if unit is None and not word_amount:
-            continue
-        if sign is None and start > 0 and text[start - 1] in _SIGN_WORD_LAST:
-            s2 = _sign_word(text, start)
-            if s2 is not None:
-                start, sign = s2, "word"
+        if sign is None and c in _SIGN_WORD_LAST:
+            if c == " " or c == "\u00a0":
+                if text.endswith(_SIGN_WORDS, max(0, start - 12), start - 1):
+                    s2 = _sign_word(text, start)
+                    if s2 is not None:
+                        start, sign = s2, "word"
+            else:
+                s2 = _sign_word(text, start)
+                if s2 is not None:
+                    start, sign = s2, "word"
         if sign is not None:
             value = -value
-        if unit in _SUB_UNIT_CURRENCIES and exp == 0 and text[end : end + 1] in _SUB_UNIT_FIRST:
-            joined = subunits.join(text, end, unit, line_lang, unit_surface)
-            if joined is not None:
-                end, add, note = joined
-                value = value - add if value < 0 else value + add
-                value = float(f"{value:.10g}")
-                notes.append(note)
-        i = len(figs.start)
+        if exp == 0 and unit in _SUB_UNIT_CURRENCIES:
+            nxt = text[end : end + 1]
+            if nxt and nxt in _SUB_UNIT_FIRST and (nxt != " " or text[end + 1 : end + 2] in _SUB_UNIT_AFTER_SPACE):
+                joined = subunits.join(text, end, unit, line_lang, unit_surface)
+                if joined is not None:
+                    end, add, note = joined
+                    value = float(f"{(value - add if value < 0 else value + add):.12g}")
+                    notes.append(note)
         if word_amount:
-            figs.word_amounts.append(i)
-        figs.append(
-            start,
-            end,
-            value,
-            unit,
-            qualifier(text, start, end, last_end, line_cjk, line_cues),
-            ambiguous,
-            "; ".join(notes) if notes else None,
-        )
+            figs.word_amounts.append(len(starts))
+        starts.append(start)
+        ends.append(end)
+        values.append(value)
+        units.append(unit)
+        quals.append(qualifier(text, start, end, last_end, line_cjk, line_cues))
+        ambs.append(ambiguous)
+        notes_col.append("; ".join(notes) if notes else None)
+        lows.append(None)
+        highs.append(None)
         if pending is not None:
             if pending[5] == start:
                 _join_range(text, figs, pending, exp, line_lang)
             pending = None
-        last_end = figs.end[-1]
+        last_end = ends[-1]
         nxt = text[last_end : last_end + 1]
-        if nxt and nxt in ranges.CONNECTOR_FIRST:
+        if nxt and (nxt in _CONNECTOR_NEAR or (nxt == " " and text[last_end + 1 : last_end + 3] in _CONNECTOR_AFTER_SPACE)):
             cm = ranges.CONNECTOR_RE.match(text, last_end)
             if cm is not None:
-                pending = (figs.start[-1], last_end, None, figs.unit[-1], None, cm.end(), cm.group("dash"), cm.group("word"), len(figs.start) - 1)
+                pending = (starts[-1], last_end, None, units[-1], None, cm.end(), cm.group("dash"), cm.group("word"), len(starts) - 1)
     return figs, stop_at
+
+
+_INFINITIES = (math.inf, -math.inf)
+_SIGN_WORDS = ("minus", "moins", "negative", "négatif", "Minus", "Moins", "Negative", "MINUS", "マイナス")
+#: Prefix marks read when glued to the number ($5, ¥5, 新台幣40,000元, ▲2.1, -5, \2500): not letters, which
+#: the regex already refuses right before a digit.
+_GLUED_MARKS = frozenset(ch for ch in PREFIX_LAST_CHARS if not (ch.isascii() and ch.isalpha())) | SIGN_CHARS | {"\\"}
+#: ... and after a space (CHF 5, ▲ 2.1). Lower-case and "." endings are common word endings ("was 5",
+#: "2024. 5"), so those are looked at only when the two characters match a symbol's (Rs 500, kr 100).
+_SPACED_MARKS = frozenset(ch for ch in PREFIX_OR_MARK if not ch.islower() and ch != ".")
+_LOWER_TAILS = frozenset(sym[-2:] for sym in SYMBOLS if len(sym) >= 2 and (sym[-1].islower() or sym[-1] == "."))
+_LOWER_LAST = frozenset(t[-1] for t in _LOWER_TAILS)
+_CONNECTOR_NEAR = frozenset("-–—‐‑~〜～∼至到和与與")
+_CONNECTOR_AFTER_SPACE = frozenset(
+    {"to", "à ", "bi", "an", "et", "un", "- ", "– ", "— ", "~ ", "〜", "～"} | {f"{d}" for d in "-–—‐‑~〜～∼"}
+    | {d + ch for d in "-–—‐‑~〜～∼" for ch in "0123456789$€£¥ "}
+)
+_SUB_UNIT_AFTER_SPACE = frozenset("0123456789ae")
 
 
 _YEAR_LIKE = frozenset(UNITS[w][0] for w in _YEAR_LIKE_WORD_UNITS if w in UNITS)
@@ -572,11 +616,9 @@ def _rescale(value: float, factor: float, surface: str, notes: list[str]) -> tup
     return new, exp
 
 
-def _read_collapsed(
-    text: str, start: int, end: int, collapsed: str, lang: str, figs: Figures, currencies: _Currencies, last_end: int
-) -> None:
+def _read_collapsed(text: str, start: int, end: int, collapsed: str, lang: str, figs: Figures, last_end: int) -> None:
     """A spread figure: read its collapsed characters as a figure, keep the span of the spread ones."""
-    inner, _ = scan(collapsed, lang, None)
+    inner, _ = scan(collapsed, lang, None)  # one short string: the same rules, no spaces
     if len(inner.start) != 1 or inner.start[0] != 0 or inner.end[0] != len(collapsed):
         return
     note = f"read without the spaces: {collapsed}"
