@@ -21,6 +21,8 @@ _NOT_AFTER = {
 }
 #: ja: 割 then optional 半 (+5 %) or N分 (+N %) and N厘 (+N/10 %); zh 成/折 take 半 only.
 _AFTER_WARI = re.compile(r"半|(?P<bu>[\d０-９〇一二三四五六七八九])分(?:(?P<rin>[\d０-９〇一二三四五六七八九])厘)?")
+_ONE_DIGIT = frozenset("一二三四五六七八九123456789１２３４５６７８９")
+_NUMERAL_OR_UNIT = frozenset("〇零一二三四五六七八九十百千万萬億亿0123456789%％元円块")
 _FOLD = str.maketrans("０１２３４５６７８９", "0123456789")
 
 NOTES = {
@@ -71,6 +73,9 @@ def read_tenths(
             end = m.end()
     elif base in "成折" and nxt == "半":
         value += 5
+        end += 1
+    elif base == "成" and nxt and nxt in _ONE_DIGIT and text[unit_end + 1 : unit_end + 2] not in _NUMERAL_OR_UNIT:
+        value += _digit(nxt)  # 七成五 = 75 %
         end += 1
     if base in "成折" and value > 100:
         return None

@@ -13,7 +13,7 @@ from transforms.figures.lexicon import CJK_BIG, CJK_SMALL, KANJI_DIGITS, NUMBER_
 
 SP_CHARS = " \u00a0\u202f\u2009"
 SP_RE = re.compile("[ \u00a0\u202f\u2009\u3000]+")
-DIGIT_FOLD = str.maketrans("０１２３４５６７８９．，’'", "0123456789.,,,")
+DIGIT_FOLD = str.maketrans("０１２３４５６７８９．，", "0123456789.,", "’'")  # 1'250: Swiss grouping
 _CJK_TOKEN_RE = re.compile(r"\d+(?:[.,．]\d+)?|[〇零一二三四五六七八九两兩]+|[十百千]|[万萬億亿兆]+")
 
 

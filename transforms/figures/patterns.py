@@ -92,13 +92,13 @@ for _w, (_u, _f) in PERCENT_EXACT.items():
     UNITS[_w] = (_u, _f, None)
 CJK_UNITS: dict[str, Unit] = {w: (c, 1.0, None) for w, c in _T.cjk_names.items()}
 CJK_UNITS.update({w: (u, f, None) for w, (u, f) in PERCENT_CJK.items()})
-CJK_UNITS.update({w: ("percent", 10.0, "tenths") for w in TENTHS_UNITS})
+CJK_UNITS.update({w: ("percent", 1.0, "tenths") for w in TENTHS_UNITS})  # fractions.read_tenths scales
 CJK_UNITS.update({"元": (None, 1.0, "yuan"), "块": ("CNY", 1.0, "kuai"), "塊": ("CNY", 1.0, "kuai")})
 CJK_UNITS.update({"块钱": ("CNY", 1.0, None), "塊錢": ("CNY", 1.0, None)})
 UNITS.update(CJK_UNITS)
 PERCENT_UNITS = frozenset({"percent", "pp"})
 
-_YUAN_END = "(?![化素旦首帅帥宵老气氣件论論的组組次])"
+_YUAN_END = "(?![化素旦首帅帥宵老气氣件论論组組])"
 _KUAI_END = "(?![一-鿿]|钱|錢)"
 
 
@@ -138,7 +138,8 @@ FIGURE_RE = re.compile(
     rf"""
     (?P<first>[\d{KANJI_NUMERAL}万萬])
     (?:
-        (?<=\d)(?<![A-Za-z\d.,]\d)      # a digit, not inside a word or number (GPT-4, A320, 1.5)
+        (?<=\d)(?<![a-oqt-z\d.,]\d)    # a digit, not inside a number (1.5) or a word; a capital,
+                                        # p, r or s before it must be a currency's (USD5bn, R$5, Rp10.000)
         (?P<numrest>{_NUM_REST})
         (?P<cjk>{_CJK_TAIL})?
         (?P<scale>{_SCALE})?

@@ -11,6 +11,7 @@ characters around the match call for them.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from transforms.figures import fractions, ranges, subunits
 from transforms.figures.currencies import resolve_family, tables
@@ -66,6 +67,21 @@ _PERCENT_NOTES = {
     -2: "per ten thousand: {n} = {v:g} %",
     -4: "per million: {n} = {v:g} %",
 }
+
+
+class _Low(NamedTuple):
+    """A number followed by a range connector, waiting for the number after the connector."""
+
+    start: int
+    end: int
+    digits: str | None  # a bare number's text; None when the lower end is a figure already read
+    unit: str | None
+    sign: str | None
+    exp: int  # power of ten of the figure's scale (0 for a bare number)
+    conn_end: int
+    dash: str | None
+    word: str | None
+    index: int | None  # the lower end's row, when it is a figure
 
 
 class Figures:
@@ -192,7 +208,7 @@ def prefix_and_sign(text: str, start: int) -> tuple[int, str | None, str | None]
         c = text[end - 1 : end]
     if c == "\\":
         b = text[end - 2 : end - 1]
-        if not b or not (b.isalnum() or b in "\\/:._-"):
+        if not b or not ((b.isascii() and b.isalnum()) or b in "\\/:._-"):
             pre, pos = "\\", end - 1
     else:
         for cand in PREFIXES.get(c, ()):
@@ -364,7 +380,7 @@ def scan(
     quals, ambs, notes_col, lows, highs = figs.qualifier, figs.ambiguous, figs.note, figs.low, figs.high
     notes: list[str] = []
     last_end = 0
-    pending: tuple | None = None  # a range's lower end waiting for its upper end
+    pending: _Low | None = None  # a range's lower end waiting for its upper end
     line_end = -1
     line_cjk = line_cues = False
     line_lang = lines.doc_lang
@@ -372,6 +388,8 @@ def scan(
     for m in FIGURE_RE.finditer(text):
         first, numrest, cjk, scale, _, uword, cnden, cnpct, krest, kunit, spread_g = m.groups()
         start, end = m.span()
+        if start < last_end:
+            continue  # inside the figure just read (its sub-unit, its spread characters)
         if protected is not None and protected.overlaps(start, end):
             continue
         pre = sign = None
@@ -381,6 +399,8 @@ def scan(
                 continue  # 数千億円, 何十万円: "several thousand oku", not an amount
             if c in _GLUED_MARKS:
                 start, pre, sign = prefix_and_sign(text, start)
+                if pre is None and c.isascii() and c.isalpha():
+                    continue  # a number inside a word (A320, H1N1), not after a currency (USD5bn, R$5)
             elif c in SP_CHARS:
                 b = text[start - 2 : start - 1]
                 if b in _SPACED_MARKS or (b in _LOWER_LAST and text[start - 3 : start - 1] in _LOWER_TAILS):
@@ -403,7 +423,7 @@ def scan(
             if nxt in _CONNECTOR_NEAR or (nxt == " " and text[end + 1 : end + 3] in _CONNECTOR_AFTER_SPACE):
                 cm = ranges.CONNECTOR_RE.match(text, end)
                 if cm is not None:
-                    pending = (start, end, first + numrest, None, sign, cm.end(), cm.group("dash"), cm.group("word"), None)
+                    pending = _Low(start, end, first + numrest, None, sign, 0, cm.end(), cm.group("dash"), cm.group("word"), None)
             continue
         if start > line_end:  # first figure of a line
             line_end = text.find("\n", start)
@@ -464,6 +484,8 @@ def scan(
                     value, exp = _rescale(value, info[1], text[start:end], notes)
             else:
                 num = first + numrest
+                if not numrest and c in " \u3000" and text[start - 2 : start - 1].isdigit() and text[start - 3 : start - 2] in _SPACED_DIGIT_BEFORE:
+                    continue  # "1 2 0 億円": one digit of digits spread apart, never joined (no figure rather than 0)
                 digits = num if num.isascii() and num.isdigit() else number_text(num, line_lang, SYMBOLS.get(pre or ""))
                 if cjk is not None:
                     e = _CJK_SINGLE.get(cjk)
@@ -518,8 +540,8 @@ def scan(
                             continue
                     if (info[0] is not None and info[0][0] == "~") or SYMBOLS.get(pre or "", "")[:1] == "~":
                         continue  # "francs", "Rs" with no country named: no figure rather than a wrong one
-                    if pending is not None and pending[5] == start and pending[3] is not None:
-                        unit = pending[3]  # "$5-7bn": the upper end takes the lower end's currency
+                    if pending is not None and pending.conn_end == start and pending.unit is not None:
+                        unit = pending.unit  # "$5-7bn": the upper end takes the lower end's currency
                     elif needs_currency or (scale is None and cjk is None):
                         continue  # "a 5m wall", "5K run"
                     elif _counts_a_noun(text, end, cjk is not None and scale is None):
@@ -562,7 +584,7 @@ def scan(
         lows.append(None)
         highs.append(None)
         if pending is not None:
-            if pending[5] == start:
+            if pending.conn_end == start:
                 _join_range(text, figs, pending, exp, line_lang)
             pending = None
         last_end = ends[-1]
@@ -570,15 +592,21 @@ def scan(
         if nxt and (nxt in _CONNECTOR_NEAR or (nxt == " " and text[last_end + 1 : last_end + 3] in _CONNECTOR_AFTER_SPACE)):
             cm = ranges.CONNECTOR_RE.match(text, last_end)
             if cm is not None:
-                pending = (starts[-1], last_end, None, units[-1], None, cm.end(), cm.group("dash"), cm.group("word"), len(starts) - 1)
+                pending = _Low(starts[-1], last_end, None, units[-1], None, exp, cm.end(), cm.group("dash"), cm.group("word"), len(starts) - 1)
     return figs, stop_at
 
 
 _INFINITIES = (math.inf, -math.inf)
+_SPACED_DIGIT_BEFORE = frozenset(("", " ", "\u3000"))
 _SIGN_WORDS = ("minus", "moins", "negative", "négatif", "Minus", "Moins", "Negative", "MINUS", "マイナス")
 #: Prefix marks read when glued to the number ($5, ¥5, 新台幣40,000元, ▲2.1, -5, \2500): not letters, which
 #: the regex already refuses right before a digit.
-_GLUED_MARKS = frozenset(ch for ch in PREFIX_LAST_CHARS if not (ch.isascii() and ch.isalpha())) | SIGN_CHARS | {"\\"}
+_GLUED_MARKS = (
+    frozenset(ch for ch in PREFIX_LAST_CHARS if not (ch.isascii() and ch.isalpha()))
+    | SIGN_CHARS
+    | {"\\"}
+    | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZprs")
+)
 #: ... and after a space (CHF 5, ▲ 2.1). Lower-case and "." endings are common word endings ("was 5",
 #: "2024. 5"), so those are looked at only when the two characters match a symbol's (Rs 500, kr 100).
 _SPACED_MARKS = frozenset(ch for ch in PREFIX_OR_MARK if not ch.islower() and ch != ".")
@@ -634,9 +662,9 @@ def _read_collapsed(text: str, start: int, end: int, collapsed: str, lang: str, 
     )
 
 
-def _join_range(text: str, figs: Figures, pending: tuple, exp: int, lang: str) -> None:
+def _join_range(text: str, figs: Figures, pending: _Low, exp: int, lang: str) -> None:
     """Make the last figure a range with the lower end in `pending` (or split off a "from X to Y")."""
-    low_start, low_end, low_digits, low_unit, low_sign, _conn_end, dash, word, low_index = pending
+    low_start, low_end, low_digits, low_unit, low_sign, low_exp, _, dash, word, low_index = pending
     reading = ranges.connector_reading(text, low_start, dash, word)
     if reading is None:
         return
@@ -650,6 +678,10 @@ def _join_range(text: str, figs: Figures, pending: tuple, exp: int, lang: str) -
         low = figs.value[low_index]
         if low_unit is not None and figs.unit[hi] is None:
             figs.unit[hi] = low_unit
+        if low_exp == 0 and exp > 0:  # "$5-7bn": the lower end takes the upper end's scale
+            scaled_low = float(f"{low * 10**exp:.12g}")
+            if scaled_low < high:
+                low = scaled_low
     else:
         try:
             low_plain = float(number_text(low_digits, lang))

@@ -20,7 +20,7 @@ from transforms.figures.numbers import parse_cjk, word_tokens, words_value
 _GAP = r"[ \u00a0]*(?:(?:and|et|und|plus)[ \u00a0]+|と|、)?"
 _NUM = r"(?P<num>\d{1,3}|[〇一二三四五六七八九十两兩]{1,3}|[a-zà-öø-ÿß]+(?:[- ][a-zà-öø-ÿß]+)?)"
 _BARE_TWO = re.compile(
-    r"[ \u00a0]?(?P<num>\d{2})(?![\d.,%’'])"
+    r"[ \u00a0]?(?P<num>\d{2})(?!\d|[.,’']\d|[ \u00a0]?%)"
     r"(?=[ \u00a0]*(?:$|[.,;:!?)\]」』。、，\n]|[ \u00a0]+(?:le|la|les|l'|l’|par|pièce|pour|au|du|et|ou|pro|je|das|die|"
     r"der|den|für|und|oder|im|am)(?![a-zà-öø-ÿß])))"
 )
