@@ -29,12 +29,18 @@ _BACKTICK_RE = re.compile(r"```.*?```|`[^`\n]{1,200}`", re.DOTALL)
 _TAG_RE = re.compile(r"<[A-Za-z/!][^<>\n]{0,300}>")
 
 
+def _in_token(ch: str) -> bool:
+    """URL characters, plus unencoded non-ASCII ones (IRIs: /wiki/Café, ?p=€7) below the CJK blocks,
+    where text written without spaces (…/を参照) resumes."""
+    return ch in _TOKEN_CHARS or ("\u00c0" <= ch < "\u2000") or ch in "€£¥₹₽₩"
+
+
 def _token_bounds(text: str, i: int, j: int) -> tuple[int, int]:
     """Grow [i, j) to the whole URL-like token around it."""
     n = len(text)
-    while i > 0 and text[i - 1] in _TOKEN_CHARS:
+    while i > 0 and _in_token(text[i - 1]):
         i -= 1
-    while j < n and text[j] in _TOKEN_CHARS:
+    while j < n and _in_token(text[j]):
         j += 1
     while j > i and text[j - 1] in _TRAILING:
         j -= 1

@@ -484,7 +484,7 @@ def scan(
                     value, exp = _rescale(value, info[1], text[start:end], notes)
             else:
                 num = first + numrest
-                if not numrest and c in " \u3000" and text[start - 2 : start - 1].isdigit() and text[start - 3 : start - 2] in _SPACED_DIGIT_BEFORE:
+                if not numrest and c and c in " \u3000" and start >= 2 and text[start - 2].isdigit() and text[start - 3 : start - 2] in _SPACED_DIGIT_BEFORE:
                     continue  # "1 2 0 億円": one digit of digits spread apart, never joined (no figure rather than 0)
                 digits = num if num.isascii() and num.isdigit() else number_text(num, line_lang, SYMBOLS.get(pre or ""))
                 if cjk is not None:
@@ -532,7 +532,7 @@ def scan(
                 if uword is not None and info[0] in _YEAR_LIKE and len(num) == 4 and 1800 <= value <= 2199:
                     continue  # "in 2019 won", "2024 real": a year before a word
                 if unit is None:
-                    if cjk is not None and text[end : end + 1] in " \u3000" and SPREAD_HINT_RE.match(text, end):
+                    if cjk is not None and text[end : end + 1] in (" ", "\u3000") and SPREAD_HINT_RE.match(text, end):
                         hit2 = _spread_match(text, m.start())
                         if hit2 is not None:  # 3 万  円: the unit after more spaces
                             _read_collapsed(text, start, hit2[0], hit2[1], line_lang, figs, last_end)

@@ -38,6 +38,7 @@ _ANCHORS_LONGEST_FIRST = sorted(set(_ANCHORS), key=len, reverse=True)
 _ALL_NUMBER_WORDS = frozenset().union(*(set(t) for t in NUMBER_WORDS.values()))
 _ARTICLES = {"en": ("a", "an"), "fr": (), "de": ()}
 _LOOSE = frozenset({"or", "ou", "oder"})
+_GLUE_WORDS = frozenset({"a", "an", "and", "et", "und", "half", "demi"})
 _BIG = 100.0
 
 
@@ -54,10 +55,11 @@ def _walk_back(low: str, pos: int, lang: str) -> tuple[int, list[float | str]] |
             j -= 1
         if j == e:
             break
-        words.append((j, low[j:e]))
+        word = low[j:e]
+        words.append((j, word))
         k = j
-        if len(words) > 12:
-            return None
+        if len(words) >= 32 or not (word in _ALL_NUMBER_WORDS or word in _GLUE_WORDS or "-" in word or lang == "de"):
+            break  # enough: the first word that cannot be part of a number ends the look-back
     phrase: list[tuple[int, list[float | str]]] = []
     for idx, (start, word) in enumerate(words):
         toks = word_tokens(word, lang)
