@@ -239,6 +239,76 @@ CORPUS: list[tuple[str, str, str, list[Row]]] = [
 ]
 # fmt: on
 
+#: Held out: written after the fixes above, in other words, and run once to measure; not tuned to.
+#: Its misses are listed in the report of issue #11 rather than fixed one by one.
+# fmt: off
+HELDOUT: list[tuple[str, str, str, list[Row]]] = [
+    ("words", "en", "Officials said the repairs would cost nine hundred thousand dollars.", [("nine hundred thousand dollars", 9e5, "USD")]),
+    ("words", "en", "Turnout dropped to sixty-two percent.", [("sixty-two percent", 62.0, "percent")]),
+    ("words", "fr", "Le maire a promis vingt et un millions d'euros.", [("vingt et un millions d'euros", 2.1e7, "EUR")]),
+    ("words", "de", "Die Stadt zahlt fünfzehn Prozent mehr und zwölf Millionen Euro.", [("fünfzehn Prozent", 15.0, "percent"), ("zwölf Millionen Euro", 1.2e7, "EUR")]),
+    ("words", "ja", "切手は八十四円になった。", [("八十四円", 84.0, "JPY")]),
+    ("words", "zh", "一瓶水两美元。", [("两美元", 2.0, "USD")]),
+    ("tenths", "ja", "利用者の約9割が満足と答えた。", [("9割", 90.0, "percent", "approx")]),
+    ("tenths", "ja", "定価の2割増で販売。", [("2割増", 20.0, "percent")]),
+    ("tenths", "zh", "超过六成的企业盈利。", [("六成", 60.0, "percent", "at_least")]),
+    ("tenths", "zh", "新品一律九五折。", [("九五折", 95.0, "percent")]),
+    ("permille", "zh", "出生率降至千分之6.4。", [("千分之6.4", 0.64, "percent")]),
+    ("permille", "en", "Yields rose 12 bps on Monday.", [("12 bps", 0.12, "pp")]),
+    ("permille", "fr", "Le taux de mortalité est de 9 ‰.", [("9 ‰", 0.9, "percent")]),
+    ("permille", "de", "Die Zinsen sanken um 25 Basispunkte.", [("25 Basispunkte", 0.25, "pp")]),
+    ("permille", "ja", "乳児死亡率は1.8パーミル。", [("1.8パーミル", 0.18, "percent")]),
+    ("subunits", "en", "Milk costs 3 dollars and 15 cents now.", [("3 dollars and 15 cents", 3.15, "USD")]),
+    ("subunits", "fr", "Un café à 2 euros 30.", [("2 euros 30", 2.3, "EUR")]),
+    ("subunits", "de", "Die Fahrt kostet 3 Euro 20 Cent.", [("3 Euro 20 Cent", 3.2, "EUR")]),
+    ("subunits", "ja", "大正時代の日給は2円50銭。", [("2円50銭", 2.5, "JPY")]),
+    ("subunits", "zh", "一碗面12元8角。", [("12元8角", 12.8, "CNY")]),
+    ("subunits", "en", "Fares went up by 15 cents.", []),
+    ("signs", "en", "The index returned minus 2.5% in 2023.", [("minus 2.5%", -2.5, "percent")]),
+    ("signs", "fr", "Un rendement de moins 1,2 % cette année.", [("moins 1,2 %", -1.2, "percent")]),
+    ("signs", "de", "Das Wachstum lag bei minus 0,3 Prozent.", [("minus 0,3 Prozent", -0.3, "percent")]),
+    ("signs", "ja", "消費はマイナス1.1％だった。", [("マイナス1.1％", -1.1, "percent")]),
+    ("signs", "zh", "出口增速为负3.4%。", [("负3.4%", -3.4, "percent")]),
+    ("separators", "ja", "投資額は２，５００億円。", [("２，５００億円", 2.5e11, "JPY")]),
+    ("separators", "zh", "销量增长百分之１２．５。", [("百分之１２．５", 12.5, "percent")]),
+    ("separators", "en", "The bonus was €2.5k per employee.", [("€2.5k", 2500.0, "EUR")]),
+    ("separators", "fr", "Un budget de 12 345,67 €.", [("12 345,67 €", 12345.67, "EUR")]),
+    ("separators", "de", "Die Kosten betragen 12.345,67 Euro.", [("12.345,67 Euro", 12345.67, "EUR")]),
+    ("spread", "ja", "手当は1 0 万円ではなく5  万 円。", [("5  万 円", 5e4, "JPY")]),
+    ("spread", "zh", "补贴为5 0 0元。", []),
+    ("currencies", "en", "Toronto will spend C$400 million on transit.", [("C$400 million", 4e8, "CAD")]),
+    ("currencies", "en", "Canberra's new A$2bn fund opens.", [("A$2bn", 2e9, "AUD")]),
+    ("currencies", "en", "Infosys earned ₹6,000 crore.", [("₹6,000 crore", 6e10, "INR")]),
+    ("currencies", "en", "The Czech deal is worth 5 billion crowns.", [("5 billion crowns", 5e9, "CZK")]),
+    ("currencies", "en", "Zurich's budget is 9 billion Swiss francs.", [("9 billion Swiss francs", 9e9, "CHF")]),
+    ("currencies", "fr", "Le contrat vaut 3 milliards de dollars de Hong Kong.", [("3 milliards de dollars de Hong Kong", 3e9, "HKD")]),
+    ("currencies", "fr", "Un loyer de 900 francs.", []),
+    ("currencies", "de", "Der Deal umfasst 2 Mrd. kanadische Dollar.", [("2 Mrd. kanadische Dollar", 2e9, "CAD")]),
+    ("currencies", "de", "In Indien kostet das 500 Rupien.", [("500 Rupien", 500.0, "INR")]),
+    ("currencies", "ja", "シンガポールは50億シンガポールドルを投じる。", [("50億シンガポールドル", 5e9, "SGD")]),
+    ("currencies", "ja", "インドでは1万ルピーかかる。", [("1万ルピー", 1e4, "INR")]),
+    ("currencies", "zh", "新加坡投入20亿新加坡元。", [("20亿新加坡元", 2e9, "SGD")]),
+    ("currencies", "zh", "俄罗斯损失500亿卢布。", [("500亿卢布", 5e10, "RUB")]),
+    ("ranges", "en", "Costs will rise by 10-15% next year.", [("10-15%", 15.0, "percent", R, 10.0)]),
+    ("ranges", "en", "The deal is valued at between $3bn and $4bn.", [("between $3bn and $4bn", 4e9, "USD", R, 3e9)]),
+    ("ranges", "fr", "Les pertes atteignent 2 à 3 milliards d'euros.", [("2 à 3 milliards d'euros", 3e9, "EUR", R, 2e9)]),
+    ("ranges", "de", "Der Markt wächst um 4–6 %.", [("4–6 %", 6.0, "percent", R, 4.0)]),
+    ("ranges", "ja", "費用は3〜5億円の見込み。", [("3〜5億円", 5e8, "JPY", R, 3e8)]),
+    ("ranges", "zh", "降幅为5%-8%。", [("5%-8%", 8.0, "percent", R, 5.0)]),
+    ("ranges", "zh", "工资涨了三四百元。", []),
+    ("exclusions", "en", "Email budget.2024@gov.example for the 4% figure.", [("4%", 4.0, "percent")]),
+    ("exclusions", "fr", "Le fichier budget_2025_+3%.pdf annonce 3 % de hausse.", [("3 %", 3.0, "percent")]),
+    ("exclusions", "de", "Siehe https://destatis.de/DE/2024?quote=5%25, die Quote sank um 2 Prozent.", [("2 Prozent", 2.0, "percent")]),
+    ("exclusions", "ja", "資料はwww.meti.go.jp/2024/10%/index.htmlにある。赤字は5兆円。", [("5兆円", 5e12, "JPY")]),
+    ("exclusions", "zh", "请发邮件至info.5%@example.cn，增长6%。", [("6%", 6.0, "percent")]),
+    ("percent", "en", "Inflation hit 3.2 per cent, up 0.4 percentage points.", [("3.2 per cent", 3.2, "percent"), ("0.4 percentage points", 0.4, "pp")]),
+    ("percent", "fr", "Le chômage recule de 0,3 point de pourcentage à 7 pourcents.", [("0,3 point de pourcentage", 0.3, "pp"), ("7 pourcents", 7.0, "percent")]),
+    ("percent", "de", "Die Quote fiel um 0,5 Prozentpunkte auf 5,8 Prozent.", [("0,5 Prozentpunkte", 0.5, "pp"), ("5,8 Prozent", 5.8, "percent")]),
+    ("percent", "ja", "支持率は3ポイント下がり35パーセント。", [("3ポイント", 3.0, "pp"), ("35パーセント", 35.0, "percent")]),
+    ("percent", "zh", "失业率上升1.2个百分点，达到百分之五点五。", [("1.2个百分点", 1.2, "pp"), ("百分之五点五", 5.5, "percent")]),
+]
+# fmt: on
+
 FAMILIES = sorted({c[0] for c in CORPUS})
 LANGS = ("en", "fr", "de", "ja", "zh")
 
@@ -306,6 +376,13 @@ def test_recall_and_precision_per_family_and_language() -> None:
         if recall < 0.9 or precision < 0.9:
             low[key] = (round(recall, 2), round(precision, 2), cell)
     assert low == {}
+
+
+def test_held_out_recall_and_precision() -> None:
+    """On sentences not used to develop the extractor: recall and precision ≥ 0.90 overall."""
+    total = [sum(c[i] for c in score(HELDOUT).values()) for i in range(3)]
+    recall, precision = ratios(total)
+    assert recall >= 0.9 and precision >= 0.9, (recall, precision, total)
 
 
 @pytest.mark.parametrize(("family", "lang", "text", "expected"), CORPUS, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CORPUS)])

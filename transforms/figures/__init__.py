@@ -27,6 +27,7 @@ Why this design:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import polars as pl
@@ -70,8 +71,9 @@ class FigureExtraction:
     """The figures of a text, at most `max_figures` of them, and what lies beyond the cap.
 
     `frame` holds every figure that starts before `stopped_at` (all of them when the cap was not
-    reached). `candidates_beyond` counts the regex matches after `stopped_at` that carry a currency,
-    percent or scale (an upper bound of the figures not read: cheap to count, no reading done).
+    reached). `candidates_beyond` counts what lies from `stopped_at` on: the figures read but cut by
+    the cap, plus the regex matches the scan never read that carry a currency, percent or scale (an
+    estimate of the figures left: cheap to count, no reading done).
     """
 
     frame: pl.DataFrame
@@ -106,28 +108,24 @@ def _count_candidates(text: str, pos: int) -> int:
     return n
 
 
-def _merge(figs: Figures, extra: Figures, protected: SpanFilter | None) -> None:
+def _merge(figs: Figures, extra: Figures) -> None:
     """Add the figures of another pass, in text order, dropping any that overlaps a figure already read."""
     if not extra.start:
         return
     spans = sorted(zip(figs.start, figs.end, strict=True))
     keep = []
-    from bisect import bisect_right
-
     for s, e in zip(extra.start, extra.end, strict=True):
         i = bisect_right(spans, (s, float("inf")))
         overlap = (i > 0 and spans[i - 1][1] > s) or (i < len(spans) and spans[i][0] < e)
         keep.append(not overlap)
     if not all(keep):
         extra.keep(keep)
-    base = len(figs.start)
     figs.extend(extra)
     order = sorted(range(len(figs.start)), key=figs.start.__getitem__)
     if order != list(range(len(order))):
         figs.reorder(order)
         rank = {old: new for new, old in enumerate(order)}
         figs.word_amounts = sorted(rank[i] for i in figs.word_amounts)
-    del base
 
 
 def read_figures(text: str, lang: str | None = None, *, max_figures: int | None = None) -> FigureExtraction:
@@ -142,17 +140,21 @@ def read_figures(text: str, lang: str | None = None, *, max_figures: int | None 
     language = normalise_lang(lang)
     spans = protected_spans(text)
     protected = SpanFilter(spans) if spans else None
-    figs, stopped_at = scan(text, language, protected, max_figures)
+    figs, scan_stop = scan(text, language, protected, max_figures)
     infer_currencies(text, figs)
     taken = list(zip(figs.start, figs.end, strict=True))
-    words = scan_words(text, language, SpanFilter(spans) if spans else None, stopped_at, taken)
-    _merge(figs, words, None)
+    words = scan_words(text, language, SpanFilter(spans) if spans else None, scan_stop, taken)
+    _merge(figs, words)
+    stopped_at = scan_stop
+    cut_count = 0
     if max_figures is not None and len(figs.start) > max_figures:
         cut = figs.start[max_figures]
-        stopped_at = cut if stopped_at is None else min(stopped_at, cut)
-        figs.keep([s < stopped_at for s in figs.start])
+        cut_count = len(figs.start) - max_figures
+        stopped_at = cut
+        figs.keep([s < cut for s in figs.start])
     check_restatements(text, figs)
-    beyond = _count_candidates(text, stopped_at) if stopped_at is not None else 0
+    # Beyond the cap: the figures read but cut, plus the candidates the scan never read.
+    beyond = cut_count + (_count_candidates(text, scan_stop) if scan_stop is not None else 0)
     return FigureExtraction(_frame(text, figs), max_figures, stopped_at, beyond)
 
 

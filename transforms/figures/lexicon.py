@@ -259,6 +259,6 @@ NUMBER_JOINERS: dict[str, frozenset[str]] = {
 #: Signs written as words right before the number.
 SIGN_WORDS: tuple[str, ...] = ("minus", "moins", "negative", "négatif", "マイナス", "负", "負")
 #: A sign word preceded by one of these is not a sign ("au moins 2 %" = at least, "plus or minus").
-SIGN_WORD_BLOCKERS = frozenset({"au", "du", "le", "la", "les", "pas", "plus", "ou", "de", "or", "et", "and", "no"})
+SIGN_WORD_BLOCKERS = frozenset({"au", "du", "pas", "plus", "ou", "or", "et", "and", "no"})
 
 # fmt: on

@@ -182,7 +182,8 @@ def _is_sign(text: str, i: int) -> bool:
     b = text[i - 1 : i]
     if b and (b in GLUE_CHARS or b in ")]" or (b.isalpha() and ord(b) < 0x250)):
         return False  # GPT-4, (a)-5, é-5; but 前年比-2.1% is a minus
-    return not text[max(0, i - 3) : i].rstrip(SP_CHARS)[-1:].isdigit()
+    before = text[max(0, i - 3) : i].rstrip(SP_CHARS)[-1:]
+    return not (before.isdigit() or before in _RANGE_END_UNITS)  # 20 -30 %, 5%-8%, 2兆円-3兆円: ranges
 
 
 def prefix_and_sign(text: str, start: int) -> tuple[int, str | None, str | None]:
@@ -462,7 +463,7 @@ def scan(
                     continue  # 二三十万円, 二、三十万円: "twenty or thirty", not an amount
                 info = currencies.unit_info(kunit)
                 special = info[2]
-                if kanji == "一" and info[0] not in PERCENT_UNITS and _HAN_LO <= c <= _HAN_HI:
+                if kanji == "一" and kunit in ("円", "元") and _HAN_LO <= c <= _HAN_HI:
                     continue  # 関東一円, 单一元: "the whole area", "single", not one yen
                 if special == "kuai" and _kuai_is_noun(text, end):
                     continue
@@ -484,8 +485,20 @@ def scan(
                     value, exp = _rescale(value, info[1], text[start:end], notes)
             else:
                 num = first + numrest
-                if not numrest and c and c in " \u3000" and start >= 2 and text[start - 2].isdigit() and text[start - 3 : start - 2] in _SPACED_DIGIT_BEFORE:
-                    continue  # "1 2 0 億円": one digit of digits spread apart, never joined (no figure rather than 0)
+                if (
+                    not numrest
+                    and c
+                    and c in " \u3000"
+                    and start >= 2
+                    and text[start - 2].isdigit()
+                    and not text[start - 3 : start - 2].isdigit()
+                    and (
+                        " " in text[start:end]
+                        or "\u3000" in text[start:end]
+                        or (text[start - 3 : start - 2] in (" ", "\u3000") and text[start - 4 : start - 3].isdigit())
+                    )
+                ):
+                    continue  # "1 2 0 億 円": one digit of digits spread apart, never joined (no figure, not 0円)
                 digits = num if num.isascii() and num.isdigit() else number_text(num, line_lang, SYMBOLS.get(pre or ""))
                 if cjk is not None:
                     e = _CJK_SINGLE.get(cjk)
@@ -597,7 +610,7 @@ def scan(
 
 
 _INFINITIES = (math.inf, -math.inf)
-_SPACED_DIGIT_BEFORE = frozenset(("", " ", "\u3000"))
+_RANGE_END_UNITS = frozenset("%％‰円元")
 _SIGN_WORDS = ("minus", "moins", "negative", "négatif", "Minus", "Moins", "Negative", "MINUS", "マイナス")
 #: Prefix marks read when glued to the number ($5, ¥5, 新台幣40,000元, ▲2.1, -5, \2500): not letters, which
 #: the regex already refuses right before a digit.
