@@ -372,7 +372,7 @@ def families_report() -> None:
 def _family_table(title: str, corpus: list) -> None:
     from tests.transforms.test_figures_families import LANGS, ratios, score
 
-    CORPUS = corpus  # noqa: N806 - the name of the corpus in the table heading
+    CORPUS = corpus
     print(title)
     counts = score(CORPUS)
     families = sorted({f for f, _ in counts})
@@ -395,7 +395,7 @@ def _family_table(title: str, corpus: list) -> None:
     per_lang = []
     for lang in LANGS:
         total = [0, 0, 0]
-        for (fam, lg), cell in counts.items():
+        for (_, lg), cell in counts.items():
             if lg == lang:
                 total = [a + b for a, b in zip(total, cell, strict=True)]
         r, p = ratios(total)

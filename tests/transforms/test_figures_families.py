@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - a table of sentences, one case per line, reads best unwrapped
 """Figures as people really write them (issue #11): one corpus of sentences and bare phrases per family
 of writing and per language, scored for recall and precision, and checked case by case.
 
@@ -321,9 +322,7 @@ def _matches(row: dict, want: Row) -> bool:
         return False
     if len(want) >= 4 and row["qualifier"] != want[3]:
         return False
-    if len(want) >= 5 and not math.isclose(row["value_low"] or math.nan, want[4], rel_tol=1e-9):
-        return False
-    return True
+    return len(want) < 5 or math.isclose(row["value_low"] or math.nan, want[4], rel_tol=1e-9)
 
 
 def score(corpus: list[tuple[str, str, str, list[Row]]] = CORPUS) -> dict[tuple[str, str], list[int]]:

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from transforms.figures.tries import trie
+
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "catalog" / "lexicons" / "figure_currencies.yaml"
 LANGS = ("en", "fr", "de", "ja", "zh")
 _LATIN_LANGS = ("en", "fr", "de")
@@ -49,14 +51,12 @@ def _latin_key(word: str) -> str:
 
 
 def _words_re(words: list[str]) -> str:
-    """Lower-case words as one alternation, longest first: Latin words on letter boundaries, CJK words
-    as substrings. Searched in lower-cased text (a case-insensitive alternation cannot skip ahead)."""
-    parts = []
-    for w in sorted({_latin_key(w) for w in words}, key=len, reverse=True):
-        body = re.escape(w).replace("\\ ", " ").replace(" ", "[ \u00a0]+")
-        latin = ord(w[0]) < 0x3000
-        parts.append(f"{body}(?![{_LETTERS}])" if latin else body)
-    return "|".join(parts) if parts else "(?!)"
+    """Lower-case words as one trie: Latin words end on a letter boundary, CJK words are substrings.
+    Searched in lower-cased text (a case-insensitive alternation cannot skip ahead)."""
+    keys = {_latin_key(w) for w in words}
+    if not keys:
+        return "(?!)"
+    return trie((w, False, f"(?![{_LETTERS}])" if ord(w[0]) < 0x3000 else "") for w in keys)
 
 
 def _compile(raw: dict[str, Any], source: str) -> CurrencyTables:
@@ -135,7 +135,7 @@ def _compile(raw: dict[str, Any], source: str) -> CurrencyTables:
     )
 
 
-def _bounded(regex: re.Pattern[str], text: str):  # noqa: ANN202 - an iterator of matches
+def _bounded(regex: re.Pattern[str], text: str):
     """Matches that do not start inside a word ("India" but not "Indiana"'s tail: a left boundary)."""
     for m in regex.finditer(text):
         if m.start() == 0 or not text[m.start() - 1].isalpha() or ord(text[m.start()]) >= 0x3000:

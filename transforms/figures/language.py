@@ -18,7 +18,7 @@ _KANA_RE = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
 _HAN_OR_KANA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _DETECT_SAMPLE = 20_000
 #: A line's own language is judged on its first characters (enough for the script and a few stopwords).
-LINE_SAMPLE = 160
+LINE_SAMPLE = 120
 
 
 def detect(text: str) -> tuple[str, bool]:
@@ -75,7 +75,7 @@ class LineLanguage:
     and falls back to the whole text's language when the evidence is thin (a line of digits).
     """
 
-    __slots__ = ("doc_lang", "fixed", "line_end", "line_lang", "line_start", "text")
+    __slots__ = ("doc_lang", "fixed", "line_end", "line_lang", "line_start", "seen", "text")
 
     def __init__(self, text: str, lang: str | None) -> None:
         self.text = text
@@ -84,6 +84,7 @@ class LineLanguage:
         self.line_start = 0
         self.line_end = -1
         self.line_lang = self.doc_lang
+        self.seen: dict[int, str] = {}  # line start → language, for a second pass over the same text
 
     def at(self, pos: int) -> str:
         if self.line_start <= pos <= self.line_end:
@@ -93,16 +94,25 @@ class LineLanguage:
         end = text.find("\n", pos)
         self.line_start, self.line_end = start, (len(text) if end < 0 else end)
         if self.fixed is None:
-            guess, sure = detect(text[start : min(self.line_end, start + LINE_SAMPLE)])
-            self.line_lang = guess if sure else self.doc_lang
+            known = self.seen.get(start)
+            if known is None:
+                guess, sure = detect(text[start : min(self.line_end, start + LINE_SAMPLE)])
+                known = self.seen[start] = guess if sure else self.doc_lang
+            self.line_lang = known
         return self.line_lang
 
 
 def yuan_reading(text: str, pos: int) -> str:
-    """元 alone: TWD if the text around it is written in traditional characters, else CNY."""
-    a = text.rfind("\n", max(0, pos - 200), pos) + 1 or max(0, pos - 200)
-    b = text.find("\n", pos, pos + 200)
-    return _script_yuan(text[a : (pos + 200 if b < 0 else b)])
+    """元 alone: TWD if its line is written in traditional characters, else CNY.
+
+    The first 400 characters of the line decide (the same string for every 元 of the line, so the
+    count is cached); in a line longer than 2,000 characters, the 400 around the figure do.
+    """
+    a = text.rfind("\n", max(0, pos - 2000), pos) + 1
+    if a == 0 and pos > 2000:
+        a = pos - 200
+    b = text.find("\n", a, a + 400)
+    return _script_yuan(text[a : (a + 400 if b < 0 else b)])
 
 
 @lru_cache(maxsize=512)

@@ -20,7 +20,11 @@ from transforms.figures.lexicon import (
     LONG_RANGE,
     QUALIFIER_BY_WORDS,
 )
-from transforms.figures.patterns import trie
+from transforms.figures.tries import trie
+
+#: Any long-range trigger, in lower-cased text: a line without one skips the clause-level search.
+LATIN_CUES = ("objecti", "faire passer", "target", "goal", "aim", "ziel", "estimat", "prévision", "forecast",
+              "projection", "schätzung", "prognose")
 
 QUALIFIERS = frozenset({"exact", "approx", "at_least", "at_most", "target", "estimate", "range"})
 
@@ -83,6 +87,9 @@ def _last_word(tight: str) -> str:
 def qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk_cues: bool) -> str:
     """Qualifier from the words before the figure, the characters after it, then clause-level cues.
 
+    `cjk_cues` says whether the figure's line has a clause-level cue at all (目標, 見通し, objectif,
+    target, Prognose...): without one, the clause is not searched.
+
     Called once per figure, so the common case (nothing qualifies) costs a few C-level string
     checks and set lookups; phrase lookups and clause-level searches run only when a cue calls for them.
     """
@@ -124,12 +131,12 @@ def qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk
             for qualifier, markers in LATIN_AFTER:
                 if low_after.startswith(markers):
                     return qualifier
-    elif cjk_cues:  # only lines that name a target or an estimate somewhere
+    elif cjk and cjk_cues:  # only lines that name a target or an estimate somewhere
         m = CJK_AFTER_CUE.match(text, end, end + 24)
         if m:
             return str(m.lastgroup)
     # 4. Clause-level cues: "objectif de faire passer ... à 20兆円", "目標 ... 20兆円".
-    if cjk_cues:
+    if cjk and cjk_cues:
         clause = _clause(text, start, window_start)
         if window_start > start - 150 and window_start > 0 and len(clause) == start - window_start:
             # Another figure earlier in the sentence: a cue before its comma belongs to that figure
@@ -139,7 +146,7 @@ def qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk
         m = CJK_LONG_RE.search(clause)
         if m:
             return _CJK_LONG_QUALIFIER[m.group()]
-    elif not cjk and last in _LONG_CONNECTORS:
+    elif not cjk and cjk_cues and last in _LONG_CONNECTORS:
         low_clause = _clause(text, start, window_start).lower()
         for qualifier, trigger, connectors in LONG_RANGE:
             if last in connectors and trigger.search(low_clause):

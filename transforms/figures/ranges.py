@@ -25,14 +25,17 @@ _RANGE_WORDS_BEFORE_FROM = frozenset(
     {"ranging", "range", "ranges", "ranged", "anywhere", "varying", "varies", "vary", "varied", "spanning"}
 )
 _CHANGE_VERBS = frozenset(
-    """rose rise rises risen rising increased increase increases increasing grew grow grows grown growing
-    climbed climb climbs jumped jump jumps fell fall falls fallen falling dropped drop drops declined decline
-    declines decreased decrease decreases cut cuts raised raise raises raising lifted lift boosted boost
-    reduced reduce reduces lowered lower slipped slid surged soared went moved changed revised up down
-    passer passé passée passés passées passant passe passera passait passeront passent augmenté augmentée
-    augmenter augmente grimpé chuté reculé baissé baissée progressé relevé relevée abaissé abaissée porté
-    portée ramené ramenée réduit réduite"""
-    .split()
+    [
+        "rose", "rise", "rises", "risen", "rising", "increased", "increase", "increases", "increasing", "grew", "grow",
+        "grows", "grown", "growing", "climbed", "climb", "climbs", "jumped", "jump", "jumps", "fell", "fall", "falls",
+        "fallen", "falling", "dropped", "drop", "drops", "declined", "decline", "declines", "decreased", "decrease",
+        "decreases", "cut", "cuts", "raised", "raise", "raises", "raising", "lifted", "lift", "boosted", "boost",
+        "reduced", "reduce", "reduces", "lowered", "lower", "slipped", "slid", "surged", "soared", "went", "moved",
+        "changed", "revised", "up", "down", "passer", "passé", "passée", "passés", "passées", "passant", "passe",
+        "passera", "passait", "passeront", "passent", "augmenté", "augmentée", "augmenter", "augmente", "grimpé",
+        "chuté", "reculé", "baissé", "baissée", "progressé", "relevé", "relevée", "abaissé", "abaissée", "porté",
+        "portée", "ramené", "ramenée", "réduit", "réduite",
+    ]
 )
 _ZH_CHANGE_BEFORE = ("从", "從", "由")
 

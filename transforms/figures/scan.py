@@ -44,7 +44,7 @@ from transforms.figures.patterns import (
     Unit,
     sentence_bounds,
 )
-from transforms.figures.qualifiers import CJK_LONG_RE, qualifier
+from transforms.figures.qualifiers import CJK_LONG_RE, LATIN_CUES, qualifier
 
 _MISSING: Unit = (None, 1.0, "missing")
 _VAGUE_BEFORE_KANJI = frozenset("数數幾几何多余餘")
@@ -343,7 +343,10 @@ class _Currencies:
                 lo = text.rfind("\n", 0, start) + 1
                 hi = text.find("\n", end)
                 hi = len(text) if hi < 0 else hi
-                named = tables().named_dollar_re.search(text[lo:hi].lower()) is not None
+                line = text[lo:hi]
+                named = any(cue in line for cue in _OTHER_DOLLAR_CUES) and (
+                    tables().named_dollar_re.search(line.lower()) is not None
+                )
                 self.dollar_line = (lo, hi, named)
             if not named:
                 return "USD"
@@ -371,9 +374,10 @@ def scan(
     lang: str | None,
     protected: SpanFilter | None,
     limit: int | None = None,
+    lines: LineLanguage | None = None,
 ) -> tuple[Figures, int | None]:
     """Every digit or CJK-numeral figure of `text` → (figures, offset where the scan stopped at `limit`)."""
-    lines = LineLanguage(text, lang)
+    lines = lines or LineLanguage(text, lang)
     currencies = _Currencies(text)
     cache_get = currencies.cache.get
     figs = Figures()
@@ -386,13 +390,22 @@ def scan(
     line_cjk = line_cues = False
     line_lang = lines.doc_lang
     stop_at = None
+    dollar_line = -1  # end of the line known to name no other dollar than the US one
+    spans = protected.spans if protected is not None else []
+    n_spans = len(spans)
+    span_i = 0
+    span_start, span_end = spans[0] if spans else (_FAR, _FAR)
     for m in FIGURE_RE.finditer(text):
         first, numrest, cjk, scale, _, uword, cnden, cnpct, krest, kunit, spread_g = m.groups()
         start, end = m.span()
         if start < last_end:
             continue  # inside the figure just read (its sub-unit, its spread characters)
-        if protected is not None and protected.overlaps(start, end):
-            continue
+        if end > span_start:  # at or past the next protected span (URL, address, file name, code)
+            while span_end <= start and span_i < n_spans:
+                span_i += 1
+                span_start, span_end = spans[span_i] if span_i < n_spans else (_FAR, _FAR)
+            if span_start < end:
+                continue
         pre = sign = None
         c = text[start - 1 : start]
         if c:
@@ -421,10 +434,11 @@ def scan(
                     _read_collapsed(text, start, hit[0], hit[1], line_lang, figs, last_end)
                     last_end = hit[0]
                     continue
-            if nxt in _CONNECTOR_NEAR or (nxt == " " and text[end + 1 : end + 3] in _CONNECTOR_AFTER_SPACE):
+            if nxt in _CONNECTOR_NEAR or (nxt == " " and text[end + 1 : end + 3] in _AFTER_SPACE):
                 cm = ranges.CONNECTOR_RE.match(text, end)
                 if cm is not None:
-                    pending = _Low(start, end, first + numrest, None, sign, 0, cm.end(), cm.group("dash"), cm.group("word"), None)
+                    dash, word = cm.group("dash", "word")
+                    pending = _Low(start, end, first + numrest, None, sign, 0, cm.end(), dash, word, None)
             continue
         if start > line_end:  # first figure of a line
             line_end = text.find("\n", start)
@@ -432,7 +446,12 @@ def scan(
                 line_end = len(text)
             line_lang = lines.at(start)
             line_cjk = line_lang in ("ja", "zh")
-            line_cues = line_cjk and _line_has_cues(text, lines.line_start, line_end)
+            if line_cjk:
+                line_cues = _line_has_cues(text, lines.line_start, line_end)
+            else:
+                low_line = text[lines.line_start : line_end].lower()
+                line_cues = any(map(low_line.__contains__, LATIN_CUES))
+            dollar_line = -1
         if limit is not None and len(starts) >= limit:
             stop_at = start
             break
@@ -499,7 +518,12 @@ def scan(
                     )
                 ):
                     continue  # "1 2 0 億 円": one digit of digits spread apart, never joined (no figure, not 0円)
-                digits = num if num.isascii() and num.isdigit() else number_text(num, line_lang, SYMBOLS.get(pre or ""))
+                if num.isascii() and (
+                    num.isdigit() or (line_lang not in _DOT_GROUPED and num.replace(".", "", 1).isdigit())
+                ):
+                    digits = num  # 330, 6.65: the common case
+                else:
+                    digits = number_text(num, line_lang, SYMBOLS.get(pre or ""))
                 if cjk is not None:
                     e = _CJK_SINGLE.get(cjk)
                     if e is None:
@@ -510,14 +534,20 @@ def scan(
                 if scale is not None:
                     mult, ambiguous, needs_currency = scale_of(scale, line_lang, notes)
                     exp += round(math.log10(mult))
-                value = scaled(digits, exp)
+                value = float(f"{digits}e{exp}") if exp else float(digits)
                 hit = cache_get((pre, uword, line_lang))
                 if hit is not None:  # the usual case: a spelling already seen
                     unit, amb, cached_notes, info = hit
                     if cached_notes:
                         notes.extend(cached_notes)
                     if unit is not None and unit[0] == "~":
-                        unit = currencies.family(unit, start, end, notes)
+                        if unit == "~dollar" and dollar_line == line_end:
+                            unit = "USD"  # no other dollar named on this line (known from its first "$")
+                        else:
+                            marker = unit
+                            unit = currencies.family(unit, start, end, notes)
+                            if marker == "~dollar" and not currencies.dollar_line[2]:
+                                dollar_line = line_end
                 else:
                     info = currencies.unit_info(uword)
                     if info[2] == "glued" and text[m.start("uword") - 1 : m.start("uword")] in SP_CHARS:
@@ -567,7 +597,9 @@ def scan(
             continue
         if sign is None and c in _SIGN_WORD_LAST:
             if c == " " or c == "\u00a0":
-                if text.endswith(_SIGN_WORDS, max(0, start - 12), start - 1):
+                if text[start - 2 : start - 1] in _SIGN_WORD_ENDS and text.endswith(
+                    _SIGN_WORDS, max(0, start - 12), start - 1
+                ):
                     s2 = _sign_word(text, start)
                     if s2 is not None:
                         start, sign = s2, "word"
@@ -577,7 +609,8 @@ def scan(
                     start, sign = s2, "word"
         if sign is not None:
             value = -value
-        if exp == 0 and unit in _SUB_UNIT_CURRENCIES:
+        plain = exp == 0 and cjk is None and scale is None and _BIG_KANJI.isdisjoint(krest or "")
+        if plain and unit in _SUB_UNIT_CURRENCIES:
             nxt = text[end : end + 1]
             if nxt and nxt in _SUB_UNIT_FIRST and (nxt != " " or text[end + 1 : end + 2] in _SUB_UNIT_AFTER_SPACE):
                 joined = subunits.join(text, end, unit, line_lang, unit_surface)
@@ -602,15 +635,22 @@ def scan(
             pending = None
         last_end = ends[-1]
         nxt = text[last_end : last_end + 1]
-        if nxt and (nxt in _CONNECTOR_NEAR or (nxt == " " and text[last_end + 1 : last_end + 3] in _CONNECTOR_AFTER_SPACE)):
+        if nxt and (nxt in _CONNECTOR_NEAR or (nxt == " " and text[last_end + 1 : last_end + 3] in _AFTER_SPACE)):
             cm = ranges.CONNECTOR_RE.match(text, last_end)
             if cm is not None:
-                pending = _Low(starts[-1], last_end, None, units[-1], None, exp, cm.end(), cm.group("dash"), cm.group("word"), len(starts) - 1)
+                dash, word = cm.group("dash", "word")
+                pending = _Low(starts[-1], last_end, None, units[-1], None, exp, cm.end(), dash, word, len(starts) - 1)
     return figs, stop_at
 
 
 _INFINITIES = (math.inf, -math.inf)
+#: Every other dollar's name contains one of these (Canadian dollars, カナダドル, 加元, 港幣, 新台币).
+_OTHER_DOLLAR_CUES = ("ollar", "OLLAR", "ドル", "元", "币", "幣")
+_FAR = 1 << 62
+_BIG_KANJI = frozenset("万萬億亿兆")
+_DOT_GROUPED = frozenset({"fr", "de"})  # languages where 1.238 is a thousand and more
 _RANGE_END_UNITS = frozenset("%％‰円元")
+_SIGN_WORD_ENDS = frozenset("seSEfス")
 _SIGN_WORDS = ("minus", "moins", "negative", "négatif", "Minus", "Moins", "Negative", "MINUS", "マイナス")
 #: Prefix marks read when glued to the number ($5, ¥5, 新台幣40,000元, ▲2.1, -5, \2500): not letters, which
 #: the regex already refuses right before a digit.
@@ -626,7 +666,7 @@ _SPACED_MARKS = frozenset(ch for ch in PREFIX_OR_MARK if not ch.islower() and ch
 _LOWER_TAILS = frozenset(sym[-2:] for sym in SYMBOLS if len(sym) >= 2 and (sym[-1].islower() or sym[-1] == "."))
 _LOWER_LAST = frozenset(t[-1] for t in _LOWER_TAILS)
 _CONNECTOR_NEAR = frozenset("-–—‐‑~〜～∼至到和与與")
-_CONNECTOR_AFTER_SPACE = frozenset(
+_AFTER_SPACE = frozenset(  # the two characters after a space that can start a connector
     {"to", "à ", "bi", "an", "et", "un", "- ", "– ", "— ", "~ ", "〜", "～"} | {f"{d}" for d in "-–—‐‑~〜～∼"}
     | {d + ch for d in "-–—‐‑~〜～∼" for ch in "0123456789$€£¥ "}
 )

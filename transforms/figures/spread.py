@@ -32,7 +32,10 @@ def build(units: Iterable[str]) -> re.Pattern[str]:
         rf"(?:{_DIGITS}|{_KANJI_DIGIT}|{_SCALE})"
         rf"(?:(?:{_S})?{_SCALE}(?:(?:{_S})?(?:{_DIGITS}|{_KANJI_DIGIT}))?)*"
     )
-    fraction = rf"[百千万萬](?:{_S})?(?:[万萬](?:{_S})?)?分(?:{_S})?之(?:{_S})?(?:{_DIGITS}|(?:{_KANJI_DIGIT}|{_SCALE}|[点點])+)"
+    fraction = (
+        rf"[百千万萬](?:{_S})?(?:[万萬](?:{_S})?)?分(?:{_S})?之(?:{_S})?"
+        rf"(?:{_DIGITS}|(?:{_KANJI_DIGIT}|{_SCALE}|[点點])+)"
+    )
     return re.compile(rf"(?:{fraction}|{number}(?:{_S})?(?:{unit}|[%％‰]))")
 
 

@@ -21,7 +21,7 @@ from transforms.figures import subunits
 from transforms.figures.exclusions import SpanFilter
 from transforms.figures.language import LineLanguage
 from transforms.figures.lexicon import NUMBER_WORDS
-from transforms.figures.numbers import word_tokens, words_value
+from transforms.figures.numbers import german_pieces, word_tokens, words_value
 from transforms.figures.patterns import PERCENT_UNITS, UNITS, trie
 from transforms.figures.qualifiers import qualifier
 from transforms.figures.scan import Figures, _Currencies, _sign_word
@@ -38,6 +38,7 @@ _ANCHORS_LONGEST_FIRST = sorted(set(_ANCHORS), key=len, reverse=True)
 _ALL_NUMBER_WORDS = frozenset().union(*(set(t) for t in NUMBER_WORDS.values()))
 _ARTICLES = {"en": ("a", "an"), "fr": (), "de": ()}
 _LOOSE = frozenset({"or", "ou", "oder"})
+_FR_TENS_ET = (20.0, 30.0, 40.0, 50.0, 60.0)  # vingt et un … soixante et onze
 _GLUE_WORDS = frozenset({"a", "an", "and", "et", "und", "half", "demi"})
 _BIG = 100.0
 
@@ -81,7 +82,7 @@ def _walk_back(low: str, pos: int, lang: str) -> tuple[int, list[float | str]] |
             ok = nxt is not None and (
                 nxt == ["half"]
                 or (prev is not None and isinstance(prev[-1], float) and prev[-1] >= _BIG)
-                or (lang == "fr" and prev is not None and prev[-1] in (20.0, 30.0, 40.0, 50.0, 60.0) and nxt[0] in (1.0, 11.0))
+                or (lang == "fr" and prev is not None and prev[-1] in _FR_TENS_ET and nxt[0] in (1.0, 11.0))
             )
             if not ok:
                 break
@@ -97,13 +98,20 @@ def _walk_back(low: str, pos: int, lang: str) -> tuple[int, list[float | str]] |
     return ordered[0][0], tokens
 
 
-def _anchor_starts(low: str, end: int) -> list[int]:
-    """Character offsets where a unit word may start, found with Aho-Corasick (polars `find_many`).
+#: Below this many characters the regex is cheaper than building the Aho-Corasick automaton (~1 ms).
+_AHO_CORASICK_FROM = 50_000
 
-    A case-insensitive regex alternation cannot skip ahead and reads ~30 MB/s; Aho-Corasick over
-    the lower-cased text reads several hundred. Its offsets are UTF-8 byte offsets, turned into
-    character offsets here; the exact word and its boundaries are checked by the caller.
+
+def _anchor_starts(low: str, end: int) -> list[int]:
+    """Character offsets where a unit word may start.
+
+    A long text is searched with Aho-Corasick (polars `find_many`: several hundred MB/s, where the
+    trie regex reads ~30 MB/s), whose offsets are UTF-8 byte offsets, turned into character offsets
+    here; a short one (an article) with the regex, because building the automaton costs about a
+    millisecond per call. The exact word and its boundaries are checked by the caller.
     """
+    if end < _AHO_CORASICK_FROM:
+        return [m.start() for m in ANCHOR_RE.finditer(low, 0, end)]
     hits = pl.Series([low[:end]]).str.find_many(_ANCHORS_LONGEST_FIRST).to_list()[0]
     if not hits:
         return []
@@ -120,7 +128,12 @@ def _anchor_starts(low: str, end: int) -> list[int]:
 
 
 def scan_words(
-    text: str, lang: str | None, protected: SpanFilter | None, stop_at: int | None, taken: list[tuple[int, int]]
+    text: str,
+    lang: str | None,
+    protected: SpanFilter | None,
+    stop_at: int | None,
+    taken: list[tuple[int, int]],
+    lines: LineLanguage | None = None,
 ) -> Figures:
     """Figures written in words, in text order; `taken` are the spans the main scan already read."""
     figs = Figures()
@@ -129,7 +142,7 @@ def scan_words(
     low = text.lower()
     if len(low) != len(text):  # a character whose lower case is longer (İ): keep offsets exact
         low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-    lines = LineLanguage(text, lang)
+    lines = lines or LineLanguage(text, lang)
     currencies = _Currencies(text)
     notes: list[str] = []
     end_limit = len(text) if stop_at is None else stop_at
@@ -156,8 +169,19 @@ def scan_words(
             j -= 2  # trois millions d'euros
         elif low.endswith((" de", " of"), 0, j):
             j -= 2
-        if j == 0 or low[j - 1] not in _WORD_CHARS and low[j - 1] not in " \u00a0":
+        if j == 0 or (low[j - 1] not in _WORD_CHARS and low[j - 1] not in " \u00a0"):
             continue
+        w0 = low.rfind(" ", max(0, j - 80), j - 1) + 1
+        tail = low[w0:j].split()
+        last = tail[-1].strip(",") if tail else ""
+        if (
+            (w0 > 0 or j <= 80)
+            and last not in _ALL_NUMBER_WORDS
+            and last not in _GLUE_WORDS
+            and "-" not in last
+            and not (len(last) > 5 and german_pieces(last))
+        ):
+            continue  # the word before the unit is no number word: nothing to read
         line_lang = lines.at(us)
         if line_lang not in NUMBER_WORDS:
             continue
