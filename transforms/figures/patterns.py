@@ -123,6 +123,23 @@ FIGURE_RE = re.compile(
     """,
     re.VERBOSE,
 )
+#: The same figures as FIGURE_RE's, for counting only: a unit, scale or CJK form is required and
+#: nothing is captured: a cheap count of what lies beyond the figure cap.
+COUNT_RE = re.compile(
+    rf"""
+    [\d{KANJI_NUMERAL}万萬]
+    (?:
+        (?<=\d)(?<![a-oqt-z\d.,]\d)
+        (?:{_NUM_REST})
+        (?:{_CJK_TAIL}(?:{_SCALE})?(?:{SP}?(?:{_UNITS_RE}))?|{_SCALE}(?:{SP}?(?:{_UNITS_RE}))?|{SP}?(?:(?i:de|of){SP}|d['’])?(?:{_UNITS_RE}))
+    |
+        (?<=[百千万萬])[万萬]?分之(?:{_CN_NUMBER})
+    |
+        (?<=[{KANJI_NUMERAL}])[{KANJI_NUMERAL}]*(?:[万萬億亿兆]+[{KANJI_NUMERAL}]*)*(?:{_CJK_UNITS_RE}|[%％‰])
+    )
+    """,
+    re.VERBOSE,
+)
 GROUPS = ("first", "numrest", "cjk", "scale", "unit", "uword", "cnden", "cnpct", "krest", "kunit", "spread")
 if tuple(FIGURE_RE.groupindex) != GROUPS:
     raise RuntimeError("FIGURE_RE groups changed: update the unpacking in scan.py")

@@ -139,13 +139,13 @@ def scan_words(
     figs = Figures()
     if lang in ("ja", "zh"):
         return figs
-    low = text.lower()
-    if len(low) != len(text):  # a character whose lower case is longer (İ): keep offsets exact
-        low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    end_limit = len(text) if stop_at is None else stop_at
+    low = text[:end_limit].lower()
+    if len(low) != end_limit:  # a character whose lower case is longer (İ): keep offsets exact
+        low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text[:end_limit])
     lines = lines or LineLanguage(text, lang)
     currencies = _Currencies(text)
     notes: list[str] = []
-    end_limit = len(text) if stop_at is None else stop_at
     taken_ends = {e for _, e in taken}
     for us in _anchor_starts(low, end_limit):
         if us == 0 or low[us - 1] not in " \u00a0-'’":
