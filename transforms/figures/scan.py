@@ -609,8 +609,13 @@ def scan(
                     start, sign = s2, "word"
         if sign is not None:
             value = -value
-        plain = exp == 0 and cjk is None and scale is None and _BIG_KANJI.isdisjoint(krest or "")
-        if plain and unit in _SUB_UNIT_CURRENCIES:
+        if (
+            unit in _SUB_UNIT_CURRENCIES
+            and exp == 0
+            and cjk is None
+            and scale is None
+            and (krest is None or _BIG_KANJI.isdisjoint(krest))
+        ):
             nxt = text[end : end + 1]
             if nxt and nxt in _SUB_UNIT_FIRST and (nxt != " " or text[end + 1 : end + 2] in _SUB_UNIT_AFTER_SPACE):
                 joined = subunits.join(text, end, unit, line_lang, unit_surface)
