@@ -2,7 +2,7 @@
 
 Why: percent-encoding (``%20``, ``%2C``), query strings (``?share=50%``) and paths (``/2024/05/``)
 are full of digits next to percent signs and currency-looking letters; one URL used to give eight
-false percent figures. Each kind of span is found from a literal anchor (``://``, ``www.``, ``@``, a
+false percent figures. Each sort of span is found from a literal anchor (``://``, ``www.``, ``@``, a
 file extension, ``/``, ``%XX``, a backtick, ``<``), so text without any of them costs a few fast
 substring searches, and the figure passes skip any match that overlaps a span.
 """
