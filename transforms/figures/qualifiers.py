@@ -29,9 +29,9 @@ LATIN_CUES = ("objecti", "faire passer", "target", "goal", "aim", "ziel", "estim
 QUALIFIERS = frozenset({"exact", "approx", "at_least", "at_most", "target", "estimate", "range"})
 
 _CJK_BEFORE_ANY = (*(m for _, ms in CJK_BEFORE for m in ms), "近")
-_CJK_BEFORE_LAST = frozenset(m[-1] for m in _CJK_BEFORE_ANY)
+CJK_BEFORE_LAST = frozenset(m[-1] for m in _CJK_BEFORE_ANY)
 _CJK_AFTER_ANY = tuple(m for _, ms in CJK_AFTER for m in ms)
-_CJK_AFTER_FIRST = frozenset(m[0] for m in _CJK_AFTER_ANY)
+CJK_AFTER_FIRST = frozenset(m[0] for m in _CJK_AFTER_ANY)
 _LATIN_AFTER_SECOND = frozenset(c for _, ms in LATIN_AFTER for m in ms for c in (m[1], m[1].upper()))
 _LONG_CONNECTORS = frozenset().union(*(c for _, _, c in LONG_RANGE))
 CJK_LONG_RE = re.compile(trie((t, False, "") for _, ts in CJK_LONG_RANGE for t in ts))
@@ -100,7 +100,7 @@ def qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk
     if "\n" in tight:
         tight = tight[tight.rfind("\n") + 1 :]
     # 1. CJK marker glued before the figure: 約5兆円, 超过5%, 近3万亿元 (but not 最近).
-    if tight[-1:] in _CJK_BEFORE_LAST and tight.endswith(_CJK_BEFORE_ANY):
+    if tight[-1:] in CJK_BEFORE_LAST and tight.endswith(_CJK_BEFORE_ANY):
         for qualifier, markers in CJK_BEFORE:
             if tight.endswith(markers):
                 return qualifier
@@ -121,7 +121,7 @@ def qualifier(text: str, start: int, end: int, window_start: int, cjk: bool, cjk
     # 3. Right after the figure: 5兆円超, 5 % or more, 45兆円に達する見通し.
     after = text[end : end + 16]
     head = after[:1]
-    if head in _CJK_AFTER_FIRST and after.startswith(_CJK_AFTER_ANY):
+    if head in CJK_AFTER_FIRST and after.startswith(_CJK_AFTER_ANY):
         for qualifier, markers in CJK_AFTER:
             if after.startswith(markers):
                 return qualifier

@@ -44,7 +44,7 @@ from transforms.figures.patterns import (
     Unit,
     sentence_bounds,
 )
-from transforms.figures.qualifiers import CJK_LONG_RE, LATIN_CUES, qualifier
+from transforms.figures.qualifiers import CJK_AFTER_FIRST, CJK_BEFORE_LAST, CJK_LONG_RE, LATIN_CUES, qualifier
 
 _MISSING: Unit = (None, 1.0, "missing")
 _VAGUE_BEFORE_KANJI = frozenset("数數幾几何多余餘")
@@ -629,7 +629,16 @@ def scan(
         ends.append(end)
         values.append(value)
         units.append(unit)
-        quals.append(qualifier(text, start, end, last_end, line_cjk, line_cues))
+        if (
+            line_cjk
+            and not line_cues
+            and start > 0
+            and text[start - 1] not in _CJK_QUAL_BEFORE
+            and text[end : end + 1] not in _CJK_QUAL_AFTER
+        ):
+            quals.append("exact")  # nothing before or after that could qualify it (the common CJK case)
+        else:
+            quals.append(qualifier(text, start, end, last_end, line_cjk, line_cues))
         ambs.append(ambiguous)
         notes_col.append("; ".join(notes) if notes else None)
         lows.append(None)
@@ -649,6 +658,9 @@ def scan(
 
 
 _INFINITIES = (math.inf, -math.inf)
+#: Characters right before or after a CJK figure that can start a qualifier (約, 超, 以上, spaces...).
+_CJK_QUAL_BEFORE = CJK_BEFORE_LAST | frozenset(" \u00a0\u202f\u2009\u3000\n\t")
+_CJK_QUAL_AFTER = CJK_AFTER_FIRST | frozenset(" \u00a0")
 #: Every other dollar's name contains one of these (Canadian dollars, カナダドル, 加元, 港幣, 新台币).
 _OTHER_DOLLAR_CUES = ("ollar", "OLLAR", "ドル", "元", "币", "幣")
 _FAR = 1 << 62
