@@ -6,9 +6,15 @@ number below is measured in this one process, so the ratios do not depend on the
 
 Run: ``.venv/bin/python benchmarks/figures.py [--mb 2] [--seed 7] [--filler 0.35] [--en-kb 100]``
 (quantulum3 comes with the ``bench`` extra; without it the quantulum3 numbers are skipped).
+``--families`` prints recall and precision per family of writing and per language on the corpus of
+``tests/transforms/test_figures_families.py`` (and nothing else); ``--cap-mb 5 [--max-figures 10000]``
+measures the figure cap on N MB of ``約1万円、`` (issue #13, item 11): time, peak memory, and what
+``read_figures`` says about the overflow.
 
 The text is generated here, deterministically (seeded), from en/fr/de/ja/zh templates with random
-amounts, years, dates and counts, one paragraph per line like a corpus of short articles.
+amounts, years, dates and counts, one paragraph per line like a corpus of short articles. The
+templates include every family of issue #11 (amounts in words, 割/成/折, per-mille and basis points,
+sub-units, signs in words, other currencies, ranges, loose approximations, URLs).
 
 What is printed:
 
@@ -48,7 +54,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from transforms.figures import extract_figures
+from transforms.figures import extract_figures, read_figures
 
 ROOT = Path(__file__).resolve().parent.parent
 NAIVE_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -78,6 +84,11 @@ def _en(r: random.Random) -> str:
             f"A kilo of rice now costs {i(3000, 5000):,} yen, more than {i(20, 60)}% above 2024.",
             f"Tokyo aims to raise content exports to {i(10, 30)} trillion yen by 2033, the minister said "
             f"on {i(1, 28)} June.",
+            # families of issue #11: words, ranges, sub-units, other currencies, URLs, basis points
+            f"The studio was fined seven million yen, and wages grew {i(2, 4)} to {i(5, 9)} percent.",
+            f"Ottawa pledged C${i(1, 9)}.{i(1, 9)}bn and a coffee costs {i(2, 6)} dollars {i(10, 99)} cents.",
+            f"See https://example.com/report?share={i(10, 90)}%25&page={i(1, 9)} for details; rates rose "
+            f"{i(10, 75)} basis points.",
         ]
     )
 
@@ -95,6 +106,9 @@ def _fr(r: random.Random) -> str:
             f"Les entreprises dont le chiffre d'affaires est inférieur à {i(5, 20)} millions de yen "
             f"représentent {i(1, 9)} 238 sociétés.",
             f"L'objectif de {i(10, 30)}兆円 reste ambitieux face aux {i(100, 999)} 億日圓 de la Corée.",
+            f"L'État versera trois millions d'euros, soit entre {i(1, 4)} et {i(5, 9)} % du budget.",
+            f"Le menu coûte {i(8, 20)} euros et {i(5, 95)} centimes, et la croissance est à moins {i(1, 5)} %.",
+            f"Berne débloque {i(1, 9)} milliards de francs suisses, selon www.admin.ch/{i(2020, 2025)}/{i(1, 12)}.",
         ]
     )
 
@@ -109,6 +123,8 @@ def _de(r: random.Random) -> str:
             f"{i(2015, 2025)}.",
             f"Mehr als {i(1000, 9000)} Beschäftigte in {i(3, 40)} Werken; die Quote liegt bei {i(1, 9)},{i(1, 9)} %.",
             f"Der Zins stieg um {i(1, 3)} Prozentpunkte, die Kosten werden auf {i(2, 9)} Mrd. Euro geschätzt.",
+            f"Der Staat gibt dreiundvierzig Millionen Euro aus, die Preise steigen um {i(2, 4)} bis {i(5, 9)} Prozent.",
+            f"Ein Heft kostet {i(2, 9)} Dollar {i(10, 99)}, der Fahrer hatte {i(1, 2)},{i(1, 9)} Promille.",
         ]
     )
 
@@ -123,6 +139,8 @@ def _ja(r: random.Random) -> str:
             f"{i(25, 29)}歳の若手は{i(100, 300)}万円未満だった。",
             f"コンテンツ海外売上高を{i(10, 30)}兆円に引き上げる目標で、成長率は{i(1, 9)}.{i(1, 9)}ポイント改善した。",
             f"市場規模は二十兆円を超え、{i(1, 9)}万人が働く。赤字は▲{i(1, 9)}.{i(1, 9)}兆円。",
+            f"回答者の{i(5, 9)}割が賛成し、全品{i(1, 5)}割引、市場は{i(1, 4)}〜{i(5, 9)}兆円に拡大する。",
+            f"実質賃金はマイナス{i(1, 5)}.{i(1, 9)}％、価格は{i(2, 9)}ドル{i(10, 99)}セント、七円値上がりした。",
         ]
     )
 
@@ -136,6 +154,8 @@ def _zh(r: random.Random) -> str:
             f"预计到{i(2026, 2035)}年市场规模将达到{i(1, 9)}万亿元，超过{i(10, 60)}亿美元的目标。",
             f"{i(2015, 2025)}年共有{i(100, 999)}家企业参与，占比百分之{i(1, 9)}点{i(1, 9)}。",
             f"平均月薪為{i(30, 60)},{i(100, 999)}元，較去年上升{i(1, 5)}個百分點。",
+            f"全场打八折，不良率为千分之{i(2, 9)}，增速为负{i(1, 3)}.{i(1, 9)}%，一张票{i(10, 50)}元{i(1, 9)}角。",
+            f"加拿大投入{i(10, 90)}亿加元，利润增长{i(10, 20)}%至{i(25, 40)}%，花了二三十万元。",
         ]
     )
 
@@ -340,6 +360,75 @@ def _pct(n: int, d: int) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
+def families_report() -> None:
+    """Recall and precision per family and language on the family corpora of the tests."""
+    from tests.transforms.test_figures_families import CORPUS, HELDOUT
+
+    _family_table("development corpus (the tests' cases)", CORPUS)
+    print()
+    _family_table("held-out corpus (written after development, not tuned to)", HELDOUT)
+
+
+def _family_table(title: str, corpus: list) -> None:
+    from tests.transforms.test_figures_families import LANGS, ratios, score
+
+    CORPUS = corpus
+    print(title)
+    counts = score(CORPUS)
+    families = sorted({f for f, _ in counts})
+    print(f"family corpus: {len(CORPUS)} cases, {sum(c[1] for c in counts.values())} expected figures")
+    print("recall / precision (true positives, expected, reported) per family and language:")
+    print(f"  {'family':<11}" + "".join(f"{lang:>17}" for lang in LANGS) + f"{'all':>17}")
+    for fam in families:
+        cells = []
+        total = [0, 0, 0]
+        for lang in LANGS:
+            cell = counts.get((fam, lang))
+            if cell is None:
+                cells.append(f"{'-':>17}")
+                continue
+            total = [a + b for a, b in zip(total, cell, strict=True)]
+            r, p = ratios(cell)
+            cells.append(f"{r:>8.2f} / {p:<6.2f}")
+        r, p = ratios(total)
+        print(f"  {fam:<11}" + "".join(cells) + f"{r:>8.2f} / {p:<6.2f}")
+    per_lang = []
+    for lang in LANGS:
+        total = [0, 0, 0]
+        for (_, lg), cell in counts.items():
+            if lg == lang:
+                total = [a + b for a, b in zip(total, cell, strict=True)]
+        r, p = ratios(total)
+        per_lang.append(f"{r:>8.2f} / {p:<6.2f}")
+    print(f"  {'all':<11}" + "".join(per_lang))
+
+
+def cap_report(mb: float, max_figures: int) -> None:
+    """Time and peak memory of a capped read of N MB of 約1万円、 (one figure every 5 characters)."""
+    unit = "約1万円、"
+    text = unit * int(mb * 1_000_000 / len(unit.encode("utf-8")))
+    size = _mb(text)
+    read_figures(text[:1000], max_figures=max_figures)
+    w0, c0 = time.perf_counter(), time.process_time()
+    result = read_figures(text, "ja", max_figures=max_figures)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    tracemalloc.start()  # a second run for memory: tracemalloc slows allocation, so it is not timed
+    read_figures(text, "ja", max_figures=max_figures)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"cap: {size:.2f} MB of {unit!r} ({len(text):,} chars), read_figures(max_figures={max_figures:,})")
+    print(f"  wall {wall:.2f} s, CPU {cpu:.2f} s; peak Python memory (tracemalloc) {peak / 1e6:.1f} MB")
+    print(f"  kept {result.frame.height:,} figures, stopped at character {result.stopped_at:,}; "
+          f"{result.candidates_beyond:,} candidates beyond the cap")
+    print(f"  reason: {result.overflow_reason}")
+    try:
+        import resource
+
+        print(f"  max RSS of this process so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB")
+    except ImportError:
+        pass
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, default=2.0, help="size of the generated text in MB")
@@ -348,7 +437,16 @@ def main() -> None:
         "--filler", type=float, default=0.35, help="share of sentences without amounts (0 = figure-dense worst case)"
     )
     ap.add_argument("--en-kb", type=float, default=100.0, help="size of the English slice timed with quantulum3, KB")
+    ap.add_argument("--families", action="store_true", help="only: recall/precision per family and language")
+    ap.add_argument("--cap-mb", type=float, default=0.0, help="only: time a capped read of N MB of 約1万円、")
+    ap.add_argument("--max-figures", type=int, default=10_000, help="the cap used with --cap-mb")
     args = ap.parse_args()
+    if args.families:
+        families_report()
+        return
+    if args.cap_mb:
+        cap_report(args.cap_mb, args.max_figures)
+        return
 
     paras = paragraphs(int(args.mb * 1_000_000), args.seed, args.filler)
     text = "\n".join(para for _, para in paras)

@@ -126,7 +126,7 @@ def test_seed_targets_deficit_and_foreign_budgets(seed_claims: pl.DataFrame) -> 
         assert row["topic"] == "content_overseas_sales"
         assert (row["period"], row["period_kind"]) == (None, None)
         assert "no target year" in row["note"]
-    for nth in range(2):  # "estimée à 45兆円 … d'ici 2035", "d'ici 2035, … pourrait atteindre 45兆円"
+    for nth in (0, 2):  # "estimée à 45兆円 … d'ici 2035", "d'ici 2035, … pourrait atteindre 45兆円" (1: the title)
         row = claim_of(seed_claims, index_of("45兆円", nth))
         assert (row["topic"], row["area"], row["period"], row["period_kind"]) == (
             "digital_deficit",
@@ -141,7 +141,7 @@ def test_seed_targets_deficit_and_foreign_budgets(seed_claims: pl.DataFrame) -> 
     row = claim_of(seed_claims, index_of("252 億円"))
     assert (row["topic"], row["area"]) == ("content_overseas_support_budget", "JPN")
     # "il reste inférieur à celui des États-Unis ou de la Chine": the comparison is not the figure's area.
-    assert claim_of(seed_claims, index_of("1兆円", 2))["area"] == "JPN"
+    assert claim_of(seed_claims, index_of("1兆円", 3))["area"] == "JPN"
 
 
 def test_seed_periods_stated_and_inferred(seed_claims: pl.DataFrame) -> None:

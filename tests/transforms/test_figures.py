@@ -18,13 +18,6 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seed"
 SEED_TEXT = SEED_DIR / "takaichi-ai-anime-fr.txt"
 SEED_GOLD = SEED_DIR / "figures.gold.jsonl"
 
-#: Figures in lines 1–25 that the gold file does not list although its README says it lists every
-#: money and percent figure: a section title ("... du déficit numérique de 45兆円") and a restatement
-#: ("Bien que l'investissement de 1兆円 soit considérable"). Both are real figures (lines 8, 16 and
-#: 25 restate 1兆円 the same way and are in the gold), so the extractor reports them; they are the
-#: only extras allowed. (line, char, surface) as in the gold file.
-GOLD_OMISSIONS = {(3, 89, "45兆円"), (9, 201, "1兆円")}
-
 
 def _seed() -> tuple[str, list[int], list[dict]]:
     text = SEED_TEXT.read_text(encoding="utf-8")
@@ -71,7 +64,7 @@ def test_seed_matches_gold(lang: str | None) -> None:
         assert row["qualifier"] == g["qualifier"], g
 
     extras = {(*_line_char(line_starts, s), got[s]["surface"]) for s in set(got) - expected_starts}
-    assert extras == GOLD_OMISSIONS
+    assert extras == set()  # precision 1.00: every figure reported in lines 1–25 is in the gold
 
 
 def test_seed_ambiguity_and_notes() -> None:
@@ -187,9 +180,9 @@ CASES: list[tuple[str, str | None, list[tuple[str, float, str, str, bool]]]] = [
     ("exports exceed 300 billion won", "en", [("300 billion won", 3e11, "KRW", "at_least", False)]),
     ("-3.5%", "en", [("-3.5%", -3.5, "percent", "exact", False)]),
     ("-$5bn", "en", [("-$5bn", -5e9, "USD", "exact", False)]),
-    ("$5bn-$6bn", "en", [("$5bn", 5e9, "USD", "exact", False), ("$6bn", 6e9, "USD", "exact", False)]),
-    ("R$ 5 and A$3bn", "en", [("A$3bn", 3e9, "AUD", "exact", False)]),  # R$ (BRL) is not read as USD
-    ("20-30%", "en", [("30%", 30.0, "percent", "exact", False)]),  # range: the dash is not a minus
+    ("$5bn-$6bn", "en", [("$5bn-$6bn", 6e9, "USD", "range", False)]),  # one range row, value = upper end
+    ("R$ 5 and A$3bn", "en", [("R$ 5", 5.0, "BRL", "exact", False), ("A$3bn", 3e9, "AUD", "exact", False)]),
+    ("20-30%", "en", [("20-30%", 30.0, "percent", "range", False)]),  # range: the dash is not a minus
     ("4,200 yen per 5 kg", "en", [("4,200 yen", 4200.0, "JPY", "exact", False)]),
     ("the £5m fund", "en", [("£5m", 5e6, "GBP", "exact", False)]),
     ("a 5m wall", "en", []),
@@ -310,8 +303,11 @@ def test_mixed_corpus_reads_each_line_in_its_language() -> None:
 
 def test_signature_is_stable() -> None:
     sig = inspect.signature(extract_figures)
-    assert list(sig.parameters) == ["text", "lang"]
+    assert list(sig.parameters) == ["text", "lang", "max_figures"]
     assert sig.parameters["lang"].default is None
+    assert sig.parameters["max_figures"].default is None
+    with pytest.raises(TypeError):
+        extract_figures("5%", None, 3)  # type: ignore[misc]  # the cap is keyword-only
 
 
 # --------------------------------------------------------------------------------------------------
@@ -327,8 +323,13 @@ def _check_frame(text: str, df: pl.DataFrame) -> None:
         assert 0 <= r["start"] < r["end"] <= len(text)
         assert text[r["start"] : r["end"]] == r["surface"]
         assert r["unit"] is not None
-        assert r["qualifier"] in {"exact", "approx", "at_least", "at_most", "target", "estimate"}
+        assert r["qualifier"] in {"exact", "approx", "at_least", "at_most", "target", "estimate", "range"}
         assert r["ambiguous"] is not None
+        # value_low/value_high are set for ranges only; a range's value is its upper end, above its lower end
+        if r["qualifier"] == "range":
+            assert r["value_high"] == r["value"] and r["value_low"] < r["value_high"]
+        else:
+            assert r["value_low"] is None and r["value_high"] is None
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -401,7 +402,7 @@ def test_inserted_figure_is_found_without_a_language(
 )
 def test_pathological_input_returns_a_frame_without_hanging(text: str) -> None:
     frame = extract_figures(text)
-    assert frame.columns == ["surface", "start", "end", "value", "unit", "qualifier", "ambiguous", "note"]
+    assert frame.columns == list(FIGURE_SCHEMA)
     for surface, start, end in frame.select("surface", "start", "end").iter_rows():
         assert text[start:end] == surface
 

@@ -1,0 +1,42 @@
+"""Word lists as regex tries: one branch per first character, so that `re` skips a non-matching
+position after one check instead of one per word (see `trie`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+SP = "[ \u00a0\u202f\u2009]"
+
+
+def trie(entries: Iterable[tuple[str, bool, str]]) -> str:
+    """Regex for a set of words as a trie: (word, fold_case, suffix asserted at the word's end).
+
+    Python's `re` tries alternatives one by one; a trie branches on the first character, so a number
+    followed by an ordinary word costs a handful of checks instead of one per unit word. Longer words
+    are tried first.
+    """
+    root: dict[str, dict] = {}
+    for word, fold, suffix in entries:
+        node = root
+        for ch in word:
+            if ch == " ":
+                key = SP
+            elif fold and len(ch.upper()) == 1 and ch.lower() != ch.upper():
+                key = f"[{re.escape(ch.lower())}{re.escape(ch.upper())}]"
+            else:
+                key = re.escape(ch)
+            node = node.setdefault(key, {})
+        node.setdefault("", set()).add(suffix)
+
+    def build(node: dict) -> str:
+        alts = [key + build(child) for key, child in sorted(node.items()) if key]
+        ends = sorted(node.get("", ()))
+        alts.extend(e for e in ends if e)
+        optional = "" in ends
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and not optional else "(?:" + "|".join(alts) + ")"
+        return body + ("?" if optional else "")
+
+    return build(root)
