@@ -248,10 +248,14 @@ def _claim(
     period: str | None,
     unit: str = "JPY",
     period_kind: str = "stated",
+    value_low: float | None = None,
 ) -> None:
     con.execute(
-        "INSERT INTO core.figures VALUES ($a, $i, $s, 0, 1, $v, $u, $q, FALSE, NULL, 'en', 'test')",
-        {"a": article_id, "i": index, "s": f"fig{index}", "v": value, "u": unit, "q": qualifier},
+        "INSERT INTO core.figures BY NAME SELECT $a AS article_id, $i AS figure_index, $s AS surface, "
+        "0 AS start_offset, 1 AS end_offset, $v AS value, $u AS unit, $q AS qualifier, FALSE AS ambiguous, "
+        "NULL AS note, 'en' AS language, 'test' AS load_id, $lo AS value_low, "
+        "CASE WHEN $lo IS NULL THEN NULL ELSE $v END AS value_high",
+        {"a": article_id, "i": index, "s": f"fig{index}", "v": value, "u": unit, "q": qualifier, "lo": value_low},
     ).fetchall()
     con.execute(
         "INSERT INTO core.claims VALUES ($a, $i, $t, NULL, 'JPN', $p, $k, 'sentence', 0.9, NULL, 'test')",
@@ -279,7 +283,11 @@ SYNTHETIC = {
     14: (26.0, "exact", "anime_industry_market", "2023", "percent", "stated", "definition_differs"),
     15: (7.0, "exact", None, "2023", "JPY", "stated", "unverifiable"),  # no topic
     16: (4.0e13, "exact", "digital_deficit", None, "JPY", None, "projection"),  # repeated: takes 2035 of 12
+    17: (3.2e12, "range", "anime_industry_market", "2023", "JPY", "stated", "consistent"),  # 2.8-3.2 holds 3.0
+    18: (3.8e12, "range", "anime_industry_market", "2023", "JPY", "stated", "differs"),  # 3.4-3.8: 3.0 < 3.4 - 5 %
 }
+#: lower ends of the ranges above
+RANGE_LOW = {17: 2.8e12, 18: 3.4e12}
 
 
 @pytest.fixture(scope="module")
@@ -328,8 +336,9 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
     _obs(con, "pub_ai_investment_plan_test_seed", "2024", 1.0e12, ARTICLE_DATE.isoformat())
 
     _article(con, ARTICLE, ARTICLE_DATE)
-    for index, (value, qualifier, topic, period, unit, kind, _) in SYNTHETIC.items():
-        _claim(con, ARTICLE, index, value, qualifier, topic, period, unit, kind or "stated")
+    for index, (value, qualifier, topic, period, unit, period_kind, _) in SYNTHETIC.items():
+        _claim(con, ARTICLE, index, value, qualifier, topic, period, unit, period_kind or "stated",
+               RANGE_LOW.get(index))
     _article(con, EARLY_ARTICLE, date(2023, 12, 1))
     _claim(con, EARLY_ARTICLE, 0, 5.4e12, "exact", "digital_deficit", "2023")
     _claim(con, EARLY_ARTICLE, 1, 3.0e12, "exact", "anime_industry_market", "2023")

@@ -5,6 +5,10 @@ title, date and language, every money and percent figure in it and what each fig
 the publisher does not state (a date, a language) can be given per URL under the entry's
 ``known_articles``, marked as inferred. The feed adapter (`article_feed`) reads its linked pages
 with `parse_article` too.
+
+Hostile pages are bounded: the text read is cut at ``max_text_chars`` and at most
+``max_figures`` figures are read per article (entry options; defaults below). What goes beyond
+either cap is a rejected row with the reason (it reaches ops.quarantine), never dropped silently.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import polars as pl
 from transforms.adapters.base import Parsed, Request, ResponseInfo, SampleBody, SourceAdapter
 from transforms.articles import drop_repeated_body
 from transforms.claims import resolve_claims
-from transforms.figures import detect_language, extract_figures
+from transforms.contracts import REJECTED_SCHEMA
+from transforms.figures import detect_language, read_figures
 from transforms.html_article import extract_article
 
 if TYPE_CHECKING:
@@ -39,6 +44,12 @@ ARTICLE_COLUMNS: dict[str, pl.DataType] = {
 }
 
 
+#: Characters of one article's text that are read (a long report is about 200,000).
+DEFAULT_MAX_TEXT_CHARS = 1_000_000
+#: Figures read per article (the seed article has 31).
+DEFAULT_MAX_FIGURES = 2_000
+
+
 def article_id(url: str) -> str:
     """An article's id: the first 16 hex digits of the sha256 of its URL."""
     return hashlib.sha256(url.encode()).hexdigest()[:16]
@@ -54,7 +65,15 @@ def parse_article(body: bytes, source: Source, info: ResponseInfo) -> Parsed:
     inferred = bool(known.get("published_at_inferred", source.options.get("published_at_inferred", False)))
     language = known.get("language") or source.options.get("language") or doc.language or detect_language(text)
     ident = article_id(info.url)
-    figures = extract_figures(text, language)
+    max_chars = int(source.options.get("max_text_chars", DEFAULT_MAX_TEXT_CHARS))
+    overflow = []
+    if len(text) > max_chars:
+        overflow.append((f"text of {len(text)} characters cut at max_text_chars ({max_chars})", text[max_chars:]))
+        text = text[:max_chars]
+    extraction = read_figures(text, language, max_figures=int(source.options.get("max_figures", DEFAULT_MAX_FIGURES)))
+    figures = extraction.frame
+    if extraction.truncated:
+        overflow.append((extraction.overflow_reason or "figures beyond max_figures", text[extraction.stopped_at:]))
     claims = resolve_claims(text, figures, language or "en", ident, published.year if published else None)
     title = doc.title or next((line.strip() for line in text.splitlines() if line.strip()), None)
     article = pl.DataFrame(
@@ -76,9 +95,20 @@ def parse_article(body: bytes, source: Source, info: ResponseInfo) -> Parsed:
         "qualifier",
         "ambiguous",
         "note",
+        "value_low",
+        "value_high",
         pl.lit(language, dtype=pl.String).alias("language"),
     )
-    return Parsed(tables={"articles": article, "figures": figure_rows, "claims": claims})
+    rejected = pl.DataFrame(
+        {
+            "series_code": [None] * len(overflow),
+            "row_ref": [f"article {ident}"] * len(overflow),
+            "reason": [reason for reason, _ in overflow],
+            "raw_value": [rest[:200] for _, rest in overflow],
+        },
+        schema=REJECTED_SCHEMA,
+    )
+    return Parsed(rejected=rejected, tables={"articles": article, "figures": figure_rows, "claims": claims})
 
 
 class ArticlePageAdapter(SourceAdapter):

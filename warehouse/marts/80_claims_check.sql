@@ -46,7 +46,8 @@
 -- takes the year stated at its nearest other occurrence (e.g. "le déficit numérique de 45兆円"
 -- after "45兆円 ... d'ici 2035").
 --
--- Tolerance by qualifier: exact 5 %, approx 15 %, estimate and target 25 %; at_least and at_most
+-- Tolerance by qualifier: exact and range 5 % (a range: the official value between its ends), approx 15 %,
+-- estimate and target 25 %; at_least and at_most
 -- state a bound: at_least is consistent when claim <= official x 1.05 (a lower bound must not exceed
 -- the fact), at_most when claim >= official x 0.95.
 --
@@ -101,6 +102,7 @@ claim_rows AS (
         c.sentence,
         f.qualifier,
         f.value,
+        f.value_low,
         f.unit,
         f.ambiguous,
         f.note AS figure_note,
@@ -452,6 +454,10 @@ judged AS (
         CASE c.qualifier
             WHEN 'at_least' THEN c.value <= ch.official_cmp * (1 + c.tolerance)
             WHEN 'at_most' THEN c.value >= ch.official_cmp * (1 - c.tolerance)
+            -- a range holds the official value when it lies between its ends, give or take the tolerance
+            WHEN 'range' THEN ch.official_cmp
+                BETWEEN least(c.value_low, c.value) - c.tolerance * abs(ch.official_cmp)
+                AND greatest(c.value_low, c.value) + c.tolerance * abs(ch.official_cmp)
             ELSE abs(c.value - ch.official_cmp) <= c.tolerance * abs(ch.official_cmp)
         END AS within_tolerance,
         ci.series_id AS circular_series,
