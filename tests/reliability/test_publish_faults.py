@@ -54,18 +54,24 @@ def _umount(path: Path) -> None:
 
 @contextmanager
 def full_disk(data: Path, tmp: Path) -> Iterator[tuple[Path, dict[str, str]]]:
-    """The data directory moved onto a file system with room for the next load but not for the copy of
-    the warehouse that publishing makes (a tmpfs sized from the files). Yields the data directory to
-    use and the environment to add (the injected ENOSPC when no tmpfs can be mounted)."""
+    """The data directory moved onto a small file system (a tmpfs sized from the files) where the copy
+    of the warehouse that publishing makes cannot fit. The writer's own file stays on the big disk
+    (data/warehouse is a link to it), so the load never runs short and the disk fills exactly while
+    publishing. Yields the data directory to use and the environment to add (the injected ENOSPC
+    when no tmpfs can be mounted)."""
     mount = tmp / "small-disk"
     mount.mkdir()
-    used = sum(p.stat().st_size for p in data.rglob("*") if p.is_file() and not p.is_symlink())
-    room = (data / WORK).stat().st_size * 3 // 4  # the load grows the file by less; the copy needs all of it
+    work = data / WORK
+    used = sum(p.stat().st_size for p in data.rglob("*") if p.is_file() and not p.is_symlink()) - work.stat().st_size
+    room = work.stat().st_size // 2  # a new published set fits; a copy of the whole warehouse does not
     if not _mount("-t", "tmpfs", "-o", f"size={used + room}", "tmpfs", str(mount)):
         yield data, {"MIERUKA_TEST_FAIL_AT": "publish-export"}  # after the copy: it must be removed
         return
     try:
-        shutil.copytree(data, mount / "data", symlinks=True)
+        shutil.copytree(data, mount / "data", symlinks=True, ignore=shutil.ignore_patterns("warehouse"))
+        big = tmp / "big-disk-warehouse"
+        shutil.copytree(data / "warehouse", big)
+        (mount / "data" / "warehouse").symlink_to(big, target_is_directory=True)
         yield mount / "data", {}
     finally:
         _umount(mount)
