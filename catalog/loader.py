@@ -95,13 +95,23 @@ class Catalog:
     sources: dict[str, Source]
     indicators: tuple[Indicator, ...]
     directory: Path = CATALOG_DIR
+    #: frames derived from the catalog, built once (a run conforms thousands of bodies against them)
+    _derived: dict[str, pl.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def indicators_of(self, source_id: str) -> list[Indicator]:
         return [i for i in self.indicators if i.source == source_id]
 
-    def series_map(self) -> pl.DataFrame:
+    def series_map(self, source_id: str | None = None) -> pl.DataFrame:
         """One row per (source_id, series_code): the indicator it feeds, its canonical unit and the
-        counterpart area the catalog states for it (null when it states none)."""
+        counterpart area the catalog states for it (null when it states none); only `source_id`'s
+        series when given."""
+        key = source_id or ""
+        if key not in self._derived:
+            whole = self._series_map()
+            self._derived[key] = whole if source_id is None else whole.filter(pl.col("source_id") == source_id)
+        return self._derived[key]
+
+    def _series_map(self) -> pl.DataFrame:
         return pl.DataFrame(
             {
                 "source_id": [i.source for i in self.indicators],

@@ -36,6 +36,10 @@ from transforms.adapters import Parsed, Request, ResponseInfo, SourceAdapter, ad
 from transforms.contracts import REJECTED_SCHEMA
 from transforms.errors import PayloadError
 from transforms.observations import conform_observations
+from warehouse.load import STAGE_OBSERVATION_SCHEMA
+
+#: A staged body: the observation stage columns and the wave of its body (see `_process`).
+STAGE_SCHEMA = {**STAGE_OBSERVATION_SCHEMA, "wave": pl.Int32()}
 
 #: A source that asks for more pages than this in one request series is refused (a paging loop).
 MAX_PAGES = 500
@@ -70,6 +74,9 @@ class RunContext:
     parsed: dict[tuple[str, str], ParsedBody]  # (parser id, body sha256) -> what parsing it gave
     progress: Callable[[str], None] = print
     last_body: dict[tuple[str, str], str] = field(default_factory=dict)  # (source, url) -> sha256 last received
+    #: where accepted observations are staged as Parquet, one file per body, so a run holds one body in
+    #: memory at a time (None: keep them as frames, for small runs and tests)
+    stage_dir: Path | None = None
 
     @property
     def raw_dir(self) -> Path:
@@ -91,6 +98,9 @@ class SourceResult:
     #: frames to load, by warehouse table: observations, quarantine, fetches, parsed_bodies, articles,
     #: figures, claims, codelists
     tables: dict[str, list[pl.DataFrame]] = field(default_factory=dict)
+    #: observations staged on disk (RunContext.stage_dir): one Parquet file per body, and their rows
+    observation_files: list[Path] = field(default_factory=list)
+    staged_rows: int = 0
 
     def stage(self, table: str, frame: pl.DataFrame) -> None:
         self.tables.setdefault(table, []).append(frame)
@@ -99,7 +109,20 @@ class SourceResult:
         return self.tables.get(table, [])
 
     def rows(self, table: str) -> int:
-        return sum(f.height for f in self.frames(table))
+        staged = self.staged_rows if table == "observations" else 0
+        return staged + sum(f.height for f in self.frames(table))
+
+    def stage_observations(self, frame: pl.DataFrame, stage_dir: Path | None) -> None:
+        """Keep a body's accepted observations: on disk when the run stages there, else in memory."""
+        if stage_dir is None:
+            self.stage("observations", frame)
+            return
+        folder = stage_dir / self.source_id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{len(self.observation_files):06d}.parquet"
+        frame.cast(STAGE_SCHEMA).write_parquet(path, compression="lz4", statistics=False)
+        self.observation_files.append(path)
+        self.staged_rows += frame.height
 
     def fail(self, message: str) -> None:
         self.status = "failed"
@@ -108,6 +131,10 @@ class SourceResult:
         # quarantined rows count as parsed (rows_parsed = loaded + revised + unchanged + quarantined)
         self.rows_parsed = self.rows_quarantined
         self.tables = {t: f for t, f in self.tables.items() if t in ("fetches", "quarantine")}
+        for path in self.observation_files:
+            path.unlink(missing_ok=True)
+        self.observation_files.clear()
+        self.staged_rows = 0
 
 
 def ingest_source(ctx: RunContext, catalog: Catalog, source: Source) -> SourceResult:
@@ -135,11 +162,12 @@ def _request_series(
     """One request and its pages; returns the follow-up requests its answers asked for."""
     follow: list[Request] = []
     first = request
-    for older in ctx.fetcher.history(source.id, with_secrets(request.url, secrets)):
-        _process(ctx, catalog, source, adapter, request, older, result, history=True)
+    history = ctx.fetcher.history(source.id, with_secrets(request.url, secrets))
+    for wave, older in enumerate(history):
+        _process(ctx, catalog, source, adapter, request, older, result, history=True, wave=wave)
     for _page in range(MAX_PAGES):
         try:
-            parsed = _step(ctx, catalog, source, adapter, request, secrets, result)
+            parsed = _step(ctx, catalog, source, adapter, request, secrets, result, wave=len(history))
         except (FetchError, PayloadError) as exc:
             answer = _status_answer(adapter, request, exc)
             if answer is not None:
@@ -175,22 +203,24 @@ def _note(ctx: RunContext, source: Source, result: SourceResult, notes: tuple[st
 
 def _step(
     ctx: RunContext, catalog: Catalog, source: Source, adapter: SourceAdapter, request: Request,
-    secrets: dict[str, str], result: SourceResult,
+    secrets: dict[str, str], result: SourceResult, wave: int = 0,
 ) -> Parsed:
     """fetch -> land raw -> parse -> stage, for one request."""
-    return _process(ctx, catalog, source, adapter, request, _fetch(ctx, catalog, source, request, secrets), result)
+    response = _fetch(ctx, catalog, source, request, secrets)
+    return _process(ctx, catalog, source, adapter, request, response, result, wave=wave)
 
 
 def _process(
     ctx: RunContext, catalog: Catalog, source: Source, adapter: SourceAdapter, request: Request,
-    response: FetchedResponse, result: SourceResult, history: bool = False,
+    response: FetchedResponse, result: SourceResult, history: bool = False, wave: int = 0,
 ) -> Parsed:
     """land raw -> parse -> stage, for one response.
 
     A body is parsed again only when it could change what is current: the latest answer of a URL
     is skipped when it is the same body as the URL's last answer (so a source that reverts to an
     older body becomes current again); an older recording replayed as history (`history`) is
-    skipped whenever it was parsed before, since history does not change.
+    skipped whenever it was parsed before, since history does not change. `wave` orders the bodies
+    of one URL in this run (older recordings first), so the load compares each with the one before.
     """
     sha = land(ctx.raw_dir, response.body)
     is_sample = response.from_snapshot and ctx.sample_flags.get(response.recording or "", True)
@@ -218,7 +248,7 @@ def _process(
         result.rows_quarantined += 1
         raise error from exc
     _note(ctx, source, result, parsed.notes)
-    _stage(ctx, catalog, source, response, sha, is_sample, parsed, result)
+    _stage(ctx, catalog, source, response, sha, is_sample, parsed, result, wave)
     result.stage("parsed_bodies", _parsed_body_frame(ctx, source.id, adapter.parser_id, sha, parsed, response))
     return parsed
 
@@ -250,18 +280,19 @@ def _read_catalog_file(catalog: Catalog, source: Source, request: Request) -> Fe
 
 def _stage(
     ctx: RunContext, catalog: Catalog, source: Source, response: FetchedResponse, sha: str, is_sample: bool,
-    parsed: Parsed, result: SourceResult,
+    parsed: Parsed, result: SourceResult, wave: int = 0,
 ) -> None:
     """Conform the observations to the catalog and stage every frame with the run's columns."""
-    accepted, rejected = conform_observations(parsed.observations, catalog.series_map(), source.id)
+    accepted, rejected = conform_observations(parsed.observations, catalog.series_map(source.id), source.id)
     rejected_all = pl.concat([parsed.rejected.cast(REJECTED_SCHEMA), rejected], how="vertical")
     counted = accepted.height + rejected_all.height + sum(
         f.height for name, f in parsed.tables.items() if name == "articles"
     )
     result.rows_parsed += counted
     result.rows_quarantined += rejected_all.height
-    if accepted.height or not parsed.tables:
-        result.stage("observations", _observation_frame(ctx, source.id, sha, is_sample, response.fetched_at, accepted))
+    if accepted.height:
+        observations = _observation_frame(ctx, source.id, sha, is_sample, response.fetched_at, accepted)
+        result.stage_observations(observations.with_columns(pl.lit(wave, pl.Int32).alias("wave")), ctx.stage_dir)
     if rejected_all.height:
         result.stage("quarantine", _quarantine_frame(ctx, source.id, sha, rejected_all, None, None))
     run_columns = {

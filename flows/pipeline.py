@@ -17,6 +17,7 @@ import errno
 import json
 import os
 import secrets
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -69,6 +70,8 @@ from warehouse.publish.publication import ANALYSTS_COPY
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SNAPSHOTS = PROJECT_ROOT / "snapshots"
 WORK_FILE = "warehouse/mieruka-work.duckdb"
+#: Where a run stages its observations (data/stage/<run_id>/<source>/NNNNNN.parquet) until the load.
+STAGE_DIR = "stage"
 
 
 class PipelineFailed(RuntimeError):
@@ -346,8 +349,11 @@ def _run(
         urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
     }
     allow_hosts = {sid: s.options.get("allow_hosts") for sid, s in catalog.sources.items()}
+    stage_dir = data / STAGE_DIR / run_id
+    shutil.rmtree(data / STAGE_DIR, ignore_errors=True)  # what a killed run staged: it never loaded
     with Fetcher(settings, min_interval_s=intervals, allow_hosts=allow_hosts) as fetcher:
-        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, last_body)
+        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, last_body,
+                         stage_dir=stage_dir)
         futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
         results: list[SourceResult] = [f.result() for f in futures]
 
@@ -358,6 +364,7 @@ def _run(
     _progress("[3/4] load + marts (one transaction)")
     batch = _batch(run_id, catalog, results)
     loaded = load_task(work_path, batch)
+    shutil.rmtree(stage_dir, ignore_errors=True)
     summary = _finish(work_path, run_id, mode, data, results, loaded["counts"])
     progress.step = "publish"
     _progress("[4/4] publish")
@@ -403,7 +410,8 @@ def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBa
 
     return LoadBatch(
         run_id=run_id,
-        observations=staged("observations", STAGE_OBSERVATION_SCHEMA),
+        observations=staged("observations", {**STAGE_OBSERVATION_SCHEMA, "wave": pl.Int32()}),
+        observation_files=tuple(path for r in results for path in r.observation_files),
         articles=_first_copies(staged("articles", ARTICLE_SCHEMA)),
         fetches=staged("fetches", FETCH_SCHEMA),
         quarantine=staged("quarantine", QUARANTINE_SCHEMA),

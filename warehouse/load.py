@@ -10,11 +10,11 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from transforms.observations import classify_changes
 from warehouse.db import build_marts, run_sql, sql_text
 
 #: Columns of the observation stage, in order (flows build it with `transforms.observations`).
@@ -118,7 +118,7 @@ class LoadBatch:
     """Everything one run writes, already validated by `transforms`."""
 
     run_id: str
-    observations: pl.DataFrame  # STAGE_OBSERVATION_SCHEMA
+    observations: pl.DataFrame  # STAGE_OBSERVATION_SCHEMA (+ optional wave), rows given in memory
     articles: pl.DataFrame  # columns of core.articles
     fetches: pl.DataFrame  # columns of raw.fetches
     quarantine: pl.DataFrame  # columns of ops.quarantine
@@ -131,6 +131,9 @@ class LoadBatch:
     claims: pl.DataFrame = field(default_factory=pl.DataFrame)
     pairs: pl.DataFrame = field(default_factory=pl.DataFrame)
     codelists: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=CODE_SCHEMA))
+    #: observations staged on disk by the run (Parquet, STAGE_OBSERVATION_SCHEMA + wave), loaded as DuckDB
+    #: streams them
+    observation_files: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def load_batch(
     """
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
-        counts = _merge_observations(con, batch.observations, batch.run_id)
+        counts = _merge_observations(con, batch)
         con.execute("DELETE FROM core.indicators").fetchall()
         con.register("stage_indicators", batch.indicators)
         run_sql(con, "replace_indicators")
@@ -269,48 +272,45 @@ def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> 
     )
 
 
-CURRENT_COLUMNS = [
-    "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status", "is_sample", "valid_from",
-]
+def _stage_view(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> bool:
+    """Make the staged observations the view `staged_obs`: the Parquet files of the run (read as
+    DuckDB streams them, never all in memory) and any frame given directly. False when there are none."""
+    columns = ", ".join([*STAGE_OBSERVATION_SCHEMA, "wave"])
+    relations = []
+    if batch.observation_files:
+        relations.append(con.read_parquet([str(p) for p in batch.observation_files]).project(columns))
+    if batch.observations.height:
+        frame = batch.observations
+        wave = pl.col("wave").fill_null(0) if "wave" in frame.columns else pl.lit(0, pl.Int32)
+        frame = frame.with_columns(wave.cast(pl.Int32).alias("wave"))
+        relations.append(con.from_arrow(frame.select([*STAGE_OBSERVATION_SCHEMA, "wave"]).to_arrow()).project(columns))
+    if not relations:
+        return False
+    staged = relations[0]
+    for other in relations[1:]:
+        staged = staged.union(other)
+    staged.create_view("staged_obs", replace=True)
+    return True
 
 
-def _merge_observations(
-    con: duckdb.DuckDBPyConnection, stage: pl.DataFrame, run_id: str
-) -> dict[str, SourceCounts]:
-    """Append a version for new keys and revised values (append-only); unchanged rows write nothing."""
-    stage = stage.select([pl.col(c).cast(t) for c, t in STAGE_OBSERVATION_SCHEMA.items()])
-    sources = stage["source_id"].unique().to_list()
-    if run_sql(con, "sources_with_current_rows", {"sources": sources}):
-        con.register("stage_obs", stage)
-        try:
-            current = con.sql(sql_text("current_observations")).pl()
-        except duckdb.Error:
-            with contextlib.suppress(duckdb.Error):
-                con.unregister("stage_obs")
-            raise
-        con.unregister("stage_obs")
-    else:  # a first load of these sources: nothing to compare with, skip reading 0 rows the slow way
-        current = pl.DataFrame(schema={c: stage.schema[c] for c in CURRENT_COLUMNS})
-    classified = classify_changes(stage, current)
-    revised = classified.filter(pl.col("is_changed")).select(
-        "source_id", "indicator_id", "area", "counterpart_area", "period", "value", "previous_value",
-        pl.col("valid_from").alias("new_valid_from"),
-    )
-    to_write = classified.filter(pl.col("is_new") | pl.col("is_changed")).drop("previous_value")
-    if revised.height:
-        con.register("revised_obs", revised)
-        run_sql(con, "insert_revisions", {"run_id": run_id})
-        con.unregister("revised_obs")
-    if to_write.height:
-        # dictionary-encoded strings: DuckDB writes the many repeated ids and codes faster this way
-        con.register("obs_to_write", to_write.with_columns(pl.col(pl.String).cast(pl.Categorical)).to_arrow())
+def _merge_observations(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, SourceCounts]:
+    """Append a version for new keys and revised values (append-only); unchanged rows write nothing.
+
+    Set-based in SQL over the staged files, one wave at a time: the older recordings of a URL replayed
+    in this run first, its latest answer last, so each is compared with the version before it.
+    """
+    if not _stage_view(con, batch):
+        return {}
+    totals: dict[str, list[int]] = {}
+    for (wave,) in run_sql(con, "stage_waves"):
+        run_sql(con, "classify_wave", {"wave": wave})
+        run_sql(con, "insert_revisions", {"run_id": batch.run_id})
         run_sql(con, "insert_observations")
-        con.unregister("obs_to_write")
-    counts = classified.group_by("source_id").agg(
-        pl.col("is_new").sum().alias("loaded"),
-        pl.col("is_changed").sum().alias("revised"),
-        (~pl.col("is_new") & ~pl.col("is_changed")).sum().alias("unchanged"),
-    )
-    return {
-        r["source_id"]: SourceCounts(r["loaded"], r["revised"], r["unchanged"]) for r in counts.iter_rows(named=True)
-    }
+        for source, loaded, revised, unchanged in run_sql(con, "count_classified"):
+            counts = totals.setdefault(source, [0, 0, 0])
+            counts[0] += loaded
+            counts[1] += revised
+            counts[2] += unchanged
+        con.execute("DROP TABLE classified").fetchall()
+    con.execute("DROP VIEW staged_obs").fetchall()
+    return {source: SourceCounts(*counts) for source, counts in totals.items()}

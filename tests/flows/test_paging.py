@@ -67,21 +67,27 @@ def _boj_page(codes: list[str], next_position: int | None) -> bytes:
 
 def test_boj_nextposition_pages_are_followed_until_null(loopback: LoopbackServer, tmp_path: Path) -> None:
     catalog = _catalog_pointing_at(loopback, tmp_path)
-    bp01 = next(r for r in plan_requests(catalog, catalog.sources["boj"]) if "db=BP01" in r.url)
-    fm08 = next(r for r in plan_requests(catalog, catalog.sources["boj"]) if "db=FM08" in r.url)
+    requests = plan_requests(catalog, catalog.sources["boj"])
+    bp01 = next(r for r in requests if "db=BP01" in r.url and "monthly" in r.label)
     codes = bp01.url.split("code=")[1].split("&")[0].split(",")
     loopback.script(_path_and_query(bp01.url), Reply(200, _boj_page(codes[:10], 11)))
     loopback.script(_path_and_query(next_page_url(bp01, 11)), Reply(200, _boj_page(codes[10:20], 21)))
     loopback.script(_path_and_query(next_page_url(bp01, 21)), Reply(200, _boj_page(codes[20:], None)))
-    fx = orjson.loads(_boj_page(["FXERM07"], None))
-    fx["RESULTSET"][0]["UNIT"] = "Yen per U.S. Dollar"
-    loopback.script(_path_and_query(fm08.url), Reply(200, orjson.dumps(fx)))
+    others = [r for r in requests if r is not bp01]  # FM08 and the quarterly EU series: one page each
+    for request in others:
+        page = orjson.loads(_boj_page(request.url.split("code=")[1].split("&")[0].split(","), None))
+        if "db=FM08" in request.url:
+            page["RESULTSET"][0]["UNIT"] = "Yen per U.S. Dollar"
+        else:
+            for series in page["RESULTSET"]:
+                series["FREQUENCY"], series["VALUES"]["SURVEY_DATES"] = "QUARTERLY", [202401, 202402]
+        loopback.script(_path_and_query(request.url), Reply(200, orjson.dumps(page)))
     result = ingest_source(_context(tmp_path), catalog, catalog.sources["boj"])
     assert result.status == "succeeded", result.error
-    assert result.requests == 4
-    loaded = result.rows("observations")
-    assert loaded == (len(codes) + 1) * 2
-    assert sorted({c for f in result.frames("observations") for c in f["series_code"]}) == sorted([*codes, "FXERM07"])
+    assert result.requests == 3 + len(others)
+    every_code = [c for r in requests for c in r.url.split("code=")[1].split("&")[0].split(",")]
+    assert result.rows("observations") == len(every_code) * 2
+    assert sorted({c for f in result.frames("observations") for c in f["series_code"]}) == sorted(every_code)
 
 
 def _wb_page(page: int, pages: int, years: range) -> bytes:
