@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                      "env MIERUKA_DATA_DIR)")
     run.add_argument("--source", action="append", metavar="NAME",
                      help="run only this source (repeatable); default: every source in catalog/sources.yaml")
+    _warehouse_arguments(run)
+    run.add_argument("--workers", type=int, metavar="N", default=0,
+                     help="run each source as its own flow run on a Prefect process work pool with N workers "
+                     "(a temporary local Prefect server unless PREFECT_API_URL is set); default: one process")
     run.add_argument("-v", "--verbose", action="store_true", help="also show Prefect's own log lines")
 
     status = sub.add_parser(
@@ -76,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         "entry declares, so cron or a monitor can use it.",
     )
     status.add_argument("--data-dir", metavar="PATH", help="data directory (default: data/)")
+    _warehouse_arguments(status)
 
     serve = sub.add_parser(
         "serve",
@@ -93,18 +98,56 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warehouse_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", metavar="URL",
+                        help="duckdb:<path> (default: the embedded file under the data dir) or "
+                        "ducklake:postgres:<libpq conninfo> (no password: PGPASSWORD or ~/.pgpass); "
+                        "env MIERUKA_WAREHOUSE")
+    parser.add_argument("--lake-data-path", metavar="DIR|s3://bucket/prefix",
+                        help="where a DuckLake keeps its Parquet files (created if missing); "
+                        "env MIERUKA_LAKE_DATA_PATH")
+
+
+def _warehouse(args: argparse.Namespace, data_dir: Path):
+    """The warehouse the arguments or environment name; also exported to the environment, so that
+    workers and the flow runs they start use the same one (credentials stay out of flow parameters)."""
+    from warehouse.backend import Warehouse
+
+    if getattr(args, "warehouse", None):
+        os.environ["MIERUKA_WAREHOUSE"] = args.warehouse
+    if getattr(args, "lake_data_path", None):
+        os.environ["MIERUKA_LAKE_DATA_PATH"] = args.lake_data_path
+    return Warehouse.from_settings(data_dir)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "catalog":
         return _catalog_check()
     data_dir = _data_dir(getattr(args, "data_dir", None))
     _prefect_env(data_dir, getattr(args, "verbose", False))
+    from warehouse.backend import WarehouseError
+
+    try:
+        wh = _warehouse(args, data_dir) if args.command in ("run", "status") else None
+    except WarehouseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "run":
+        if args.workers < 0:
+            print("error: --workers must be 0 (one process) or more", file=sys.stderr)
+            return EXIT_USAGE
+        if args.workers:
+            from flows.workers_pool import SOURCE_DEPLOYMENT, LocalPool
+
+            wh.ensure_data_path()
+            with LocalPool(data_dir, args.workers):
+                return _run(args, data_dir, source_deployment=SOURCE_DEPLOYMENT)
         return _run(args, data_dir)
     if args.command == "status":
         from flows.status import print_status
 
-        return print_status(data_dir)
+        return print_status(data_dir, wh)
     if args.command == "serve":
         from flows.serve import serve
 
@@ -124,7 +167,7 @@ def _catalog_check() -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, data_dir: Path) -> int:
+def _run(args: argparse.Namespace, data_dir: Path, source_deployment: str | None = None) -> int:
     from catalog import CatalogError
     from flows.lock import WarehouseLocked
     from flows.pipeline import NothingPublished, PipelineFailed, pipeline
@@ -134,6 +177,7 @@ def _run(args: argparse.Namespace, data_dir: Path) -> int:
         sources=args.source,
         snapshots_dir=args.snapshots,
         data_dir=str(data_dir),
+        source_deployment=source_deployment,
         return_state=True,
     )
     outcome = state.result(raise_on_failure=False)
@@ -175,6 +219,8 @@ def _print_summary(summary) -> None:
         if s["error"]:
             print(f"      {s['error']}")
     print(f"\n  warehouse (open read-only): {summary.warehouse}")
+    if getattr(summary, "lake_snapshot", None) is not None:
+        print(f"  lake snapshot published:    {summary.lake_snapshot} (attach: {summary.published_dir}/attach.sql)")
     print(f"  published tables:           {summary.published_dir}/ ({', '.join(summary.tables) or 'none'})")
     print(f"  dashboard:                  {summary.dashboard}")
 

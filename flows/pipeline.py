@@ -419,7 +419,7 @@ def _run(
 
         _progress(f"[2/4] fetch + parse + load, one flow run per source on {plan.source_deployment} ({mode})")
         results, counts, missing, retries = fan_out(
-            plan.source_deployment, run_id, wanted, mode, snaps, data, plan.settings, _progress
+            wh, plan.source_deployment, run_id, wanted, mode, snaps, data, plan.settings, _progress
         )
         progress.step = "load"
         failed = [r for r in results if r.status == "failed"]

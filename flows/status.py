@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from catalog import load_catalog
+from warehouse.backend import Warehouse
 from warehouse.db import connect
 
 HEALTH_QUERY = """
@@ -26,17 +27,25 @@ def _age(then: datetime | None, now: datetime) -> str:
     return f"{hours:.1f} h ago" if hours < 48 else f"{hours / 24:.1f} d ago"
 
 
-def print_status(data_dir: Path) -> int:
-    """Print one line per source; return 1 when any source is failing or stale, else 0."""
-    path = data_dir / "mieruka.duckdb"
-    if not path.exists():
-        print(f"no warehouse at {path}: run `mieruka run` first")
-        return 1
-    try:
-        con = connect(path, read_only=True)
-    except duckdb.Error as exc:
-        print(f"cannot open {path} read-only: {exc}")
-        return 1
+def print_status(data_dir: Path, warehouse: Warehouse | None = None) -> int:
+    """Print one line per source; return 1 when any source is failing or stale, else 0. On a DuckLake
+    warehouse it reads the lake (read-only, its latest snapshot): there is no analysts' copy."""
+    if warehouse is not None and warehouse.is_lake:
+        try:
+            con = warehouse.connect(read_only=True)
+        except duckdb.Error as exc:
+            print(f"cannot attach the lake {warehouse.describe()} read-only: {exc}")
+            return 1
+    else:
+        path = data_dir / "mieruka.duckdb"
+        if not path.exists():
+            print(f"no warehouse at {path}: run `mieruka run` first")
+            return 1
+        try:
+            con = connect(path, read_only=True)
+        except duckdb.Error as exc:
+            print(f"cannot open {path} read-only: {exc}")
+            return 1
     try:
         rows = con.sql(HEALTH_QUERY).fetchall()
         last_run = con.sql(

@@ -11,6 +11,7 @@ URL is known only once it answers. Import flows.pipeline / flows.workers after `
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -62,6 +63,9 @@ class LocalPool:
             self.server = PrefectServer(self.logs / "server.log", one_shot=True)
             _progress("starting a temporary Prefect server ...")
             os.environ["PREFECT_API_URL"] = self.server.start()
+            # stopped at exit, after Prefect's log and event workers (registered later, so run earlier)
+            # have sent what they hold; a SIGKILL of this process stops it through its parent-death signal
+            atexit.register(self.server.stop)
         _progress(f"work pool {self.pool} (process), deployment {SOURCE_DEPLOYMENT}, {self.workers} worker(s)")
         self._prefect("work-pool", "create", self.pool, "--type", "process", "--overwrite")
         self._prefect("--no-prompt", "deploy", "--name", SOURCE_DEPLOYMENT.split("/")[1], "--pool", self.pool)
@@ -83,15 +87,11 @@ class LocalPool:
                                f"{proc.stderr[-2000:]}")
 
     def stop(self) -> None:
-        """Stop the workers (their whole process groups: a flow run still going dies with them), then
-        the server. A worker is idle once the pipeline has waited for every source, so it is killed."""
+        """Stop the workers (their whole process groups: a flow run still going dies with them). A worker
+        is idle once the pipeline has waited for every source, so it is killed. The server stops at exit."""
         for process in self.processes:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
         self.processes = []
-        if self.server is not None:
-            self.server.stop()
-            os.environ.pop("PREFECT_API_URL", None)
-            self.server = None
