@@ -37,7 +37,7 @@ from flows.pipeline import (
 )
 from flows.provenance import load_sample_flags
 from warehouse.backend import Warehouse
-from warehouse.load import RUN_SOURCE_SCHEMA, SourceCounts, append_batch, frame
+from warehouse.load import RUN_SOURCE_SCHEMA, LoadBatch, SourceCounts, append_batch, frame
 
 SOURCE_FLOW = "mieruka-source"
 #: How long the pipeline waits for its source flow runs (MIERUKA_SOURCE_TIMEOUT_S)
@@ -79,6 +79,22 @@ def source_flow(
         ctx = RunContext(run_id, mode, data, snaps, f, load_sample_flags(snaps), parsed, _progress, last_body)
         result: SourceResult = ingest_task(ctx, catalog, source_id)
     batch = _batch(run_id, catalog, [result])
+    counts, retries, lock_waits = load_source(wh, run_id, source_id, batch, waited)
+    loaded = counts.get(source_id, SourceCounts())
+    _progress(f"  [load] {source_id}: {loaded.loaded} new, {loaded.revised} revised, {loaded.unchanged} unchanged"
+              + (f"; {retries} conflict retr{'y' if retries == 1 else 'ies'}" if retries else "")
+              + (f"; waited {lock_waits}x for another writer of {source_id}" if lock_waits else ""))
+    return {"source_id": source_id, "status": result.status, "error": result.error, "retries": retries,
+            "lock_waits": lock_waits}
+
+
+def load_source(
+    wh: Warehouse, run_id: str, source_id: str, batch: LoadBatch, waited: int = 0,
+    before_commit: Callable[[], None] | None = None,
+) -> tuple[dict[str, SourceCounts], int, int]:
+    """Append one source's batch in one transaction under its lake lock, retried on conflict. Returns
+    the change counts, the retries (conflicts, and waits for the embedded file) and the lock waits;
+    both go into its ops.run_sources row."""
     con, waited_again = wh.connect_for_write()
     try:
         with wh.source_lock(con, source_id) as lock_waits:
@@ -91,16 +107,12 @@ def source_flow(
                 return append_batch(c, replace(batch, run_sources=rows))
 
             counts, retries = wh.write(
-                con, body, message=f"run {run_id}: source {source_id}", before_commit=lambda: pause_point("source-load")
+                con, body, message=f"run {run_id}: source {source_id}",
+                before_commit=before_commit or (lambda: pause_point("source-load")),
             )
     finally:
         con.close()
-    loaded = counts.get(source_id, SourceCounts())
-    _progress(f"  [load] {source_id}: {loaded.loaded} new, {loaded.revised} revised, {loaded.unchanged} unchanged"
-              + (f"; {retries} conflict retr{'y' if retries == 1 else 'ies'}" if retries else "")
-              + (f"; waited {lock_waits}x for another writer of {source_id}" if lock_waits else ""))
-    return {"source_id": source_id, "status": result.status, "error": result.error, "retries": retries,
-            "lock_waits": lock_waits}
+    return counts, retries + waited + waited_again, lock_waits
 
 
 def fan_out(

@@ -106,7 +106,8 @@ def conninfo_pairs(conninfo: str) -> list[tuple[str, str]]:
 
 
 def redact(text: str) -> str:
-    """`text` with the values of credential keywords replaced by ***."""
+    """`text` with the values of credential keywords (and a URI's password) replaced by ***."""
+    text = re.sub(r"(://[^:/@\s]*):[^@\s]*@", r"\1:***@", text)
     return re.sub(rf"\b({'|'.join(SECRET_KEYS)})\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", r"\1=***", text)
 
 
