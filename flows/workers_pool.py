@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 from flows.serve import PROJECT_ROOT, PrefectServer, _die_with_parent
 
 LOCAL_POOL = "mieruka-local"
@@ -67,7 +69,7 @@ class LocalPool:
             # have sent what they hold; a SIGKILL of this process stops it through its parent-death signal
             atexit.register(self.server.stop)
         _progress(f"work pool {self.pool} (process), deployment {SOURCE_DEPLOYMENT}, {self.workers} worker(s)")
-        self._prefect("work-pool", "create", self.pool, "--type", "process", "--overwrite")
+        self._create_pool(os.environ["PREFECT_API_URL"])
         self._prefect("--no-prompt", "deploy", "--name", SOURCE_DEPLOYMENT.split("/")[1], "--pool", self.pool)
         for number in range(self.workers):
             log = (self.logs / f"worker-{number + 1}.log").open("ab")
@@ -78,6 +80,13 @@ class LocalPool:
                 preexec_fn=_die_with_parent(), start_new_session=True,
             ))
             log.close()
+
+    def _create_pool(self, api_url: str) -> None:
+        """The process work pool (what `prefect work-pool create NAME --type process` does, without
+        starting a Prefect CLI); one that exists already is kept."""
+        answer = httpx.post(f"{api_url}/work_pools/", json={"name": self.pool, "type": "process"}, timeout=30)
+        if answer.status_code not in (200, 201, 409):
+            raise RuntimeError(f"could not create the work pool {self.pool}: {answer.status_code} {answer.text[:500]}")
 
     def _prefect(self, *args: str) -> None:
         proc = subprocess.run([sys.executable, "-m", "prefect", *args], cwd=PROJECT_ROOT, env=self._env(),
