@@ -90,12 +90,14 @@ def source_flow(
 
 def load_source(
     wh: Warehouse, run_id: str, source_id: str, batch: LoadBatch, waited: int = 0,
-    before_commit: Callable[[], None] | None = None,
+    before_commit: Callable[[], None] | None = None, con=None,
 ) -> tuple[dict[str, SourceCounts], int, int]:
     """Append one source's batch in one transaction under its lake lock, retried on conflict. Returns
     the change counts, the retries (conflicts, and waits for the embedded file) and the lock waits;
-    both go into its ops.run_sources row."""
-    con, waited_again = wh.connect_for_write()
+    both go into its ops.run_sources row. `con`: an open read-write connection to reuse (a process
+    loading several sources); by default one is opened and closed here."""
+    own = con is None
+    con, waited_again = wh.connect_for_write() if own else (con, 0)
     try:
         with wh.source_lock(con, source_id) as lock_waits:
 
@@ -111,7 +113,8 @@ def load_source(
                 before_commit=before_commit or (lambda: pause_point("source-load")),
             )
     finally:
-        con.close()
+        if own:
+            con.close()
     return counts, retries + waited + waited_again, lock_waits
 
 
