@@ -1,7 +1,8 @@
 """The DuckLake rows of the scale benchmark: sources loaded in parallel by 1, 2 and 4 worker processes.
 
 Each worker is a process of its own, as a Prefect process worker's flow run is, with DuckDB
-`threads=1` (MIERUKA_DUCKDB_THREADS=1), so that N workers use at most N cores. A worker takes its
+`threads=1` (MIERUKA_DUCKDB_THREADS=1) and Polars on one thread (POLARS_MAX_THREADS=1), so that N
+workers use at most N cores. A worker takes its
 share of the sources round-robin and, per source, does what a `mieruka-source` flow run does after
 fetching: parse the body (BOJ getDataCode JSON, the real shape), conform it to the catalog, and load
 it with `flows.workers.load_source` (appends only, under the source's lake lock, in one transaction).
@@ -131,7 +132,17 @@ def lake_run(dsn: str, data_path: Path, workers: int, sources: list[str], rows: 
     per_source = rows // len(sources)
     shares = [sources[i::workers] for i in range(workers)]
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers) as pool:
+    # one core per worker: Polars (parse, classify) reads its thread count when the worker imports it
+    saved = os.environ.get("POLARS_MAX_THREADS")
+    os.environ["POLARS_MAX_THREADS"] = "1"
+    try:
+        pool = context.Pool(workers)
+    finally:
+        if saved is None:
+            os.environ.pop("POLARS_MAX_THREADS")
+        else:
+            os.environ["POLARS_MAX_THREADS"] = saved
+    with pool:
         start_at = time.time() + 8.0  # after every worker has imported and made its bodies
         jobs = [(wh.url, str(data_path), share, per_source, make_body, start_at) for share in shares]
         pending = pool.map_async(_worker, jobs)
@@ -186,7 +197,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     args = ap.parse_args()
     print(f"{args.rows:,} observations over {len(SOURCES)} sources (BOJ getDataCode JSON, {MONTHS} months per "
-          f"series), DuckLake over PostgreSQL, DuckDB threads=1 per worker, {os.cpu_count()} cores")
+          f"series), DuckLake over PostgreSQL, DuckDB and Polars on 1 thread per worker, {os.cpu_count()} cores")
     with pg_dsn() as create_database:
         results = lake_rows(bench_body, SOURCES, args.workers, args.rows, create_database)
     base = results[0]
