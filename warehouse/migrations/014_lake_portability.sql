@@ -1,4 +1,4 @@
--- 012: one schema for the embedded file and the DuckLake (catalog in PostgreSQL, data in Parquet), and
+-- 014: one schema for the embedded file and the DuckLake (catalog in PostgreSQL, data in Parquet), and
 -- the bookkeeping of concurrent writers.
 --
 -- A DuckLake cannot hold a comment on a view's column (COMMENT ON COLUMN of a view fails there), so the
