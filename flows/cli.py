@@ -103,6 +103,10 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     run.add_argument("--source", action="append", metavar="NAME",
                      help="run only this source (repeatable, any case); default: every source in "
                      "catalog/sources.yaml")
+    _warehouse_arguments(run)
+    run.add_argument("--workers", type=int, metavar="N", default=0,
+                     help="run each source as its own flow run on a Prefect process work pool with N workers "
+                     "(a temporary local Prefect server unless PREFECT_API_URL is set); default: one process")
     run.add_argument("-v", "--verbose", action="store_true",
                      help="also show Prefect's own log lines and the traceback of a failure")
 
@@ -114,6 +118,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "failed last or is older than the cadence its catalog entry declares, so cron or a monitor can use it.",
     )
     status.add_argument("--data-dir", metavar="PATH", help="data directory (default: data/; env MIERUKA_DATA_DIR)")
+    _warehouse_arguments(status)
 
     serve = sub.add_parser(
         "serve",
@@ -130,6 +135,16 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
                          "exits 1 naming the file and entry on error.")
     cat.add_argument("what", metavar="check", nargs="?", help="the one catalog command: check")
     return parser, {"run": run, "status": status, "serve": serve, "catalog": cat}
+
+
+def _warehouse_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--warehouse", metavar="URL",
+                        help="duckdb:<path> (default: the embedded file under the data dir) or "
+                        "ducklake:postgres:<libpq conninfo> (no password: PGPASSWORD or ~/.pgpass); "
+                        "env MIERUKA_WAREHOUSE")
+    parser.add_argument("--lake-data-path", metavar="DIR|s3://bucket/prefix",
+                        help="where a DuckLake keeps its Parquet files (created if missing); "
+                        "env MIERUKA_LAKE_DATA_PATH")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,7 +239,7 @@ def _status(args: argparse.Namespace) -> int:
 
     data_dir = _data_dir(args.data_dir)
     check_data_dir(data_dir, create=False)
-    return print_status(data_dir)
+    return print_status(data_dir, _warehouse(args, data_dir))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -251,6 +266,9 @@ def _run(args: argparse.Namespace) -> int:
     check_data_dir(data_dir, create=True)
     if args.snapshots and args.mode == "replay" and not Path(args.snapshots).is_dir():
         raise UsageError(f"--snapshots {args.snapshots} is not a directory of recorded snapshots")
+    if args.workers < 0:
+        raise UsageError("--workers must be 0 (one process) or more")
+    warehouse = _warehouse(args, data_dir)
     with ExitStack() as stack:
         try:
             stack.enter_context(run_lock(data_dir))
@@ -261,7 +279,30 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"cannot write to --data-dir {data_dir}: {exc.strerror}; pass a writable directory"
             ) from None
+        if args.workers:
+            from flows.workers_pool import SOURCE_DEPLOYMENT, LocalPool
+
+            warehouse.ensure_data_path()
+            _prefect_env(data_dir, args.verbose, one_shot=False)
+            _stop_on_sigterm(None)
+            with LocalPool(data_dir, args.workers):
+                return _run_flow(args, data_dir, sources, source_deployment=SOURCE_DEPLOYMENT)
         return _run_locked(args, data_dir, sources)
+
+
+def _warehouse(args: argparse.Namespace, data_dir: Path):
+    """The warehouse the arguments or environment name; also exported to the environment, so that
+    workers and the flow runs they start use the same one (credentials stay out of flow parameters)."""
+    from warehouse.backend import Warehouse, WarehouseError
+
+    if getattr(args, "warehouse", None):
+        os.environ["MIERUKA_WAREHOUSE"] = args.warehouse
+    if getattr(args, "lake_data_path", None):
+        os.environ["MIERUKA_LAKE_DATA_PATH"] = args.lake_data_path
+    try:
+        return Warehouse.from_settings(data_dir)
+    except WarehouseError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _run_locked(args: argparse.Namespace, data_dir: Path, sources: list[str] | None) -> int:
@@ -298,7 +339,9 @@ def _stop_on_sigterm(server) -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
-def _run_flow(args: argparse.Namespace, data_dir: Path, sources: list[str] | None) -> int:
+def _run_flow(
+    args: argparse.Namespace, data_dir: Path, sources: list[str] | None, source_deployment: str | None = None
+) -> int:
     from catalog import CatalogError
     from flows.lock import WarehouseLocked
     from flows.pipeline import NothingPublished, PipelineFailed, pipeline
@@ -308,6 +351,7 @@ def _run_flow(args: argparse.Namespace, data_dir: Path, sources: list[str] | Non
         sources=sources,
         snapshots_dir=args.snapshots,
         data_dir=str(data_dir),
+        source_deployment=source_deployment,
         return_state=True,
     )
     outcome = state.result(raise_on_failure=False)
@@ -414,6 +458,8 @@ def print_summary(summary) -> None:
             "not recorded real responses; their rows carry is_sample. Do not quote them as fact.",
             100, initial_indent="  ", subsequent_indent="  "))
     print(f"\n  warehouse (open read-only): {summary.warehouse}")
+    if getattr(summary, "lake_snapshot", None) is not None:
+        print(f"  lake snapshot published:    {summary.lake_snapshot} (attach: {summary.published_dir}/attach.sql)")
     print(f"  published tables:           {summary.published_dir}/ ({', '.join(summary.tables) or 'none'})")
     print(f"  dashboard:                  {summary.dashboard}")
 

@@ -14,6 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
+
 from warehouse import db
 from warehouse.publish.contract import PER_ROW_UNIT, MartContract, load_contracts
 
@@ -112,18 +114,25 @@ def build_dictionary(data: DictionaryData) -> str:
     return "\n".join(lines) + "\n"
 
 
-def read_dictionary(warehouse_path: Path, warehouse_name: str | None = None) -> DictionaryData:
-    """Read tables, columns and credits from the warehouse, opened read-only (analysts may hold it).
-    `warehouse_name` is the name readers know it by (the publish step reads the copy before it is renamed)."""
-    con = db.connect(warehouse_path, read_only=True)
+def read_dictionary(
+    warehouse_path: Path | None, warehouse_name: str | None = None, con: duckdb.DuckDBPyConnection | None = None
+) -> DictionaryData:
+    """Read tables, columns and credits from the warehouse, opened read-only (analysts may hold it), or
+    from `con` (a DuckLake reader pinned at the published snapshot). `warehouse_name` is the name readers
+    know it by (the publish step reads the copy before it is renamed)."""
+    own = con is None
+    if con is None:
+        assert warehouse_path is not None
+        con = db.connect(warehouse_path, read_only=True)
     try:
         tables = con.sql(db.sql_text("dictionary_tables")).fetchall()
         columns = con.sql(db.sql_text("dictionary_columns")).fetchall()
         credits = con.sql(CREDITS_SQL).fetchall()
     finally:
-        con.close()
+        if own:
+            con.close()
     return DictionaryData(
-        warehouse_name=warehouse_name or warehouse_path.name,
+        warehouse_name=warehouse_name or Path(str(warehouse_path)).name,
         tables=[(s, t, k, c) for s, t, k, c in tables],
         columns=[(s, t, col, dtype, c) for s, t, col, dtype, _nullable, c in columns],
         credits=[(credit, sources) for credit, sources in credits],
@@ -131,10 +140,13 @@ def read_dictionary(warehouse_path: Path, warehouse_name: str | None = None) -> 
     )
 
 
-def write_dictionary(warehouse_path: Path, published_dir: Path, warehouse_name: str | None = None) -> Path:
+def write_dictionary(
+    warehouse_path: Path | None, published_dir: Path, warehouse_name: str | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> Path:
     """Write `published_dir/dictionary.md` from the warehouse's comments (temp file + os.replace);
     return its path."""
-    text = build_dictionary(read_dictionary(Path(warehouse_path), warehouse_name))
+    text = build_dictionary(read_dictionary(Path(warehouse_path) if warehouse_path else None, warehouse_name, con))
     path = Path(published_dir) / "dictionary.md"
     tmp = path.with_name("dictionary.md.tmp")
     tmp.write_text(text, encoding="utf-8")

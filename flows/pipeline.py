@@ -39,6 +39,7 @@ from flows.lock import warehouse_lock
 from flows.provenance import load_sample_flags
 from transforms.claims import PAIR_SCHEMA, check_equivalent_pairs
 from warehouse import db
+from warehouse.backend import Warehouse
 from warehouse.load import (
     ARTICLE_SCHEMA,
     CODE_SCHEMA,
@@ -48,13 +49,16 @@ from warehouse.load import (
     RUN_SOURCE_SCHEMA,
     STAGE_OBSERVATION_SCHEMA,
     LoadBatch,
+    SourceCounts,
+    append_batch,
+    apply_run,
     article_texts,
     figures_of,
     frame,
     fx_to_jpy,
-    load_batch,
     replace_pairs,
 )
+from warehouse.load import _insert as insert_frame
 from warehouse.publish import (
     ExportedMart,
     Publication,
@@ -72,6 +76,7 @@ DEFAULT_SNAPSHOTS = PROJECT_ROOT / "snapshots"
 WORK_FILE = "warehouse/mieruka-work.duckdb"
 #: Where a run stages its observations (data/stage/<run_id>/<source>/NNNNNN.parquet) until the load.
 STAGE_DIR = "stage"
+ATTACH_SQL = "attach.sql"
 
 
 class PipelineFailed(RuntimeError):
@@ -109,6 +114,7 @@ class RunSummary:
     tables: dict[str, int] = field(default_factory=dict)
     error: str | None = None  # one line per failed source
     version_dir: str = ""  # the published version this run made (data/published points at it)
+    lake_snapshot: int | None = None  # the DuckLake snapshot the marts were published from (lake only)
 
     @property
     def failed_count(self) -> int:
@@ -149,20 +155,53 @@ def ingest_task(ctx: RunContext, catalog: Catalog, source_id: str) -> SourceResu
 
 
 @task(name="load-and-build-marts", cache_policy=NO_CACHE)
-def load_task(work_path: Path, batch: LoadBatch) -> dict:
-    con = db.connect(work_path)
+def load_task(wh: Warehouse, batch: LoadBatch) -> dict:
+    """Every source's rows and the marts in one transaction (one process ran every source)."""
+    con = wh.connect()
     try:
-        counts = load_batch(
+        counts, retries = wh.write(
             con,
-            batch,
-            _now(),
+            lambda c, _retries: load_rows(c, batch),
+            message=f"run {batch.run_id}: load and marts",
             before_commit=lambda: pause_point("load"),
-            derive=lambda c: _check_pairs(c, batch.run_id),
         )
-        con.execute("CHECKPOINT").fetchall()
+        snapshot = wh.last_commit(con)
+        _checkpoint(wh, con)
     finally:
         con.close()
-    return {"counts": counts}
+    return {"counts": counts, "retries": retries, "snapshot": snapshot}
+
+
+def load_rows(con, batch: LoadBatch) -> dict[str, SourceCounts]:
+    """`load_batch`'s work inside a transaction `Warehouse.write` opened (it commits or retries)."""
+    counts = append_batch(con, batch)
+    apply_run(con, batch.run_id, batch.indicators, _now(), derive=lambda c: _check_pairs(c, batch.run_id))
+    return counts
+
+
+@task(name="apply-run-and-build-marts", cache_policy=NO_CACHE)
+def apply_task(wh: Warehouse, run_id: str, indicators: pl.DataFrame, missing: pl.DataFrame) -> dict:
+    """The serialized step of a fanned-out run, after every source loaded on its own: the ops.run_sources
+    rows of sources whose flow run died before loading (`missing`), the replacements and the marts."""
+
+    def body(con, _retries: int) -> None:
+        insert_frame(con, "ops.run_sources", missing)
+        apply_run(con, run_id, indicators, _now(), derive=lambda c: _check_pairs(c, run_id))
+
+    con = wh.connect()
+    try:
+        _, retries = wh.write(con, body, message=f"run {run_id}: marts", before_commit=lambda: pause_point("load"))
+        snapshot = wh.last_commit(con)
+        _checkpoint(wh, con)
+    finally:
+        con.close()
+    return {"retries": retries, "snapshot": snapshot}
+
+
+def _checkpoint(wh: Warehouse, con) -> None:
+    """Fold the embedded file's WAL in before it is copied (a DuckLake has no WAL to fold)."""
+    if not wh.is_lake:
+        con.execute("CHECKPOINT").fetchall()
 
 
 def _check_pairs(con, run_id: str) -> None:
@@ -177,10 +216,10 @@ def _check_pairs(con, run_id: str) -> None:
     replace_pairs(con, _concat(frames, {**PAIR_SCHEMA, "article_id": pl.String(), "load_id": pl.String()}))
 
 
-def source_states(work_path: Path, catalog: Catalog) -> dict[str, dict]:
+def source_states(wh: Warehouse, catalog: Catalog) -> dict[str, dict]:
     """Per source: last success, failures, last error and whether its published data is stale
     (the source failed last, or its last success is older than its catalog cadence)."""
-    con = db.connect(work_path)
+    con = wh.connect()
     try:
         rows = db.run_sql(con, "source_health")
     finally:
@@ -202,24 +241,41 @@ def source_states(work_path: Path, catalog: Catalog) -> dict[str, dict]:
 
 @task(name="publish", cache_policy=NO_CACHE)
 def publish_task(
-    work_path: Path, data_dir: Path, run: dict, vintages: dict, credits: dict, sources: dict, keep: int
+    wh: Warehouse, data_dir: Path, run: dict, vintages: dict, credits: dict, sources: dict, keep: int,
+    snapshot: int | None = None,
 ) -> dict:
     """Build the run's publication aside and switch it in (warehouse/publish/publication.py).
 
-    The analysts' copy is the working file with this run's final status written into it; the marts are
-    exported from that copy, so the Parquet and CSV files hold exactly its rows. `run` holds run_id,
-    mode, status, error and finished_at."""
+    Embedded: the analysts' copy is the working file with this run's final status written into it; the
+    marts are exported from that copy, so the Parquet and CSV files hold exactly its rows. Lake: no copy;
+    the marts are exported from the lake pinned at `snapshot` (the one the marts were committed in), which
+    the manifest and attach.sql name. `run` holds run_id, mode, status, error and finished_at."""
     with Publication(data_dir, run["run_id"], keep, pause_hook=pause_point) as pub:
-        copy = pub.copy_warehouse(work_path)
-        con = db.connect(copy)
+        if wh.is_lake:
+            con = wh.connect(read_only=True, snapshot=snapshot)
+            warehouse_name = None
+        else:
+            copy = pub.copy_warehouse(wh.path)
+            con = db.connect(copy)
+            warehouse_name = ANALYSTS_COPY
         try:
-            db.run_sql(con, "finish_run", {k: run[k] for k in ("run_id", "status", "error", "finished_at")})
+            if not wh.is_lake:
+                db.run_sql(con, "finish_run", {k: run[k] for k in ("run_id", "status", "error", "finished_at")})
             pause_point("publish-export")
             exported: dict[str, ExportedMart] = export_marts(con, pub.staging)
-            con.execute("CHECKPOINT").fetchall()
+            if wh.is_lake:
+                write_dictionary(None, pub.staging, warehouse_name=f"the lake at snapshot {snapshot}", con=con)
+            else:
+                con.execute("CHECKPOINT").fetchall()
         finally:
             con.close()
-        pub.validate_copy({name: mart.rows for name, mart in exported.items()})
+        if not wh.is_lake:
+            pub.validate_copy({name: mart.rows for name, mart in exported.items()})
+            write_dictionary(copy, pub.staging, warehouse_name=ANALYSTS_COPY)
+        extra = None
+        if wh.is_lake:
+            pub.write_bytes(ATTACH_SQL, wh.analysts_attach_sql(snapshot, run["run_id"]).encode("utf-8"))
+            extra = {"lake": {"snapshot": snapshot, "attach": ATTACH_SQL, "data_path": wh.data_path}}
         manifest = build_manifest(
             run_id=run["run_id"],
             mode=run["mode"],
@@ -230,18 +286,18 @@ def publish_task(
             vintages=vintages,
             sources=sources,
             credits=credits,
-            warehouse=ANALYSTS_COPY,
+            warehouse=warehouse_name,
+            extra=extra,
         )
         pub.write_json("manifest.json", manifest)
         render_dashboard(pub.staging)
-        write_dictionary(copy, pub.staging, warehouse_name=ANALYSTS_COPY)
         result = pub.commit()
     for path in result.removed_versions:
         _progress(f"  removed old published version {path.name}")
     if result.cleanup_error:
         print(f"warning: published, but could not remove old versions: {result.cleanup_error}", file=sys.stderr)
     return {
-        "warehouse": str(result.warehouse),
+        "warehouse": str(result.warehouse) if result.warehouse else wh.describe(),
         "published_dir": str(result.published_dir),
         "version_dir": str(result.version_dir),
         "tables": {name: mart.rows for name, mart in exported.items()},
@@ -254,14 +310,16 @@ def pause_point(where: str) -> None:
     - MIERUKA_TEST_FAIL_AT=<where>[,<where>...] raises OSError there, ENOSPC (a full disk) unless
       MIERUKA_TEST_FAIL_ERRNO names another errno (e.g. EROFS), so tests can fail a run at that point;
     - MIERUKA_TEST_PAUSE_AT=<where> stops here (after writing the marker file MIERUKA_TEST_PAUSE_FILE)
-      until killed, so fault tests can kill the run exactly at that point."""
+      until killed, or until the file MIERUKA_TEST_RESUME_FILE exists, so fault tests can kill the run
+      exactly at that point (or just after it: a source load's commit, `source-load`)."""
     if where in os.environ.get("MIERUKA_TEST_FAIL_AT", "").split(","):
         code = getattr(errno, os.environ.get("MIERUKA_TEST_FAIL_ERRNO", "ENOSPC"))
         raise OSError(code, f"{os.strerror(code)} (injected at {where} by MIERUKA_TEST_FAIL_AT)")
     if os.environ.get("MIERUKA_TEST_PAUSE_AT") != where:
         return
     Path(os.environ.get("MIERUKA_TEST_PAUSE_FILE", "paused")).write_text(str(os.getpid()))
-    while True:
+    resume = os.environ.get("MIERUKA_TEST_RESUME_FILE")
+    while not (resume and Path(resume).exists()):
         time.sleep(0.1)
 
 
@@ -271,10 +329,18 @@ def pipeline(
     sources: list[str] | None = None,
     snapshots_dir: str | None = None,
     data_dir: str | None = None,
+    warehouse: str | None = None,
+    lake_data_path: str | None = None,
+    source_deployment: str | None = None,
 ) -> RunSummary:
     """Run mieruka end to end for the given sources (default: every source in the catalog).
 
     mode: replay (recorded snapshots, no network), live, or record (live + write snapshots).
+    warehouse / lake_data_path: where the warehouse lives (warehouse/backend.py; default from
+    MIERUKA_WAREHOUSE / MIERUKA_LAKE_DATA_PATH, else the embedded file). Never put a password in them
+    (they are stored with the flow run): PGPASSWORD or ~/.pgpass.
+    source_deployment: `flow/deployment` of flows/workers.py:source_flow on a work pool; when given, each
+    source runs as its own flow run there, and this flow waits for them, then builds the marts and publishes.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -286,23 +352,36 @@ def pipeline(
     keep = publish_keep()  # a bad MIERUKA_PUBLISH_KEEP is a usage error, before anything is touched
     data = Path(data_dir) if data_dir else _default_data_dir()
     snaps = Path(snapshots_dir) if snapshots_dir else DEFAULT_SNAPSHOTS
+    wh = Warehouse.from_settings(data.resolve(), warehouse, lake_data_path)
+    wh.ensure_data_path()
+    plan = _Plan(wh, source_deployment, {"warehouse": warehouse, "lake_data_path": lake_data_path})
     with warehouse_lock(data):
-        return _run_locked(catalog, wanted, mode, data.resolve(), snaps.resolve(), keep)
+        return _run_locked(catalog, wanted, mode, data.resolve(), snaps.resolve(), keep, plan)
 
 
-def _run_locked(catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path, keep: int) -> RunSummary:
+@dataclass(frozen=True)
+class _Plan:
+    """Where the run writes and how its sources run: in this process, or fanned out to a deployment."""
+
+    wh: Warehouse
+    source_deployment: str | None = None
+    settings: dict = field(default_factory=dict)  # warehouse parameters to hand on to source flow runs
+
+
+def _run_locked(
+    catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path, keep: int, plan: _Plan
+) -> RunSummary:
     """Run under the lock; whatever fails on the way ends the run as 'failed' with its cause, or as
     NothingPublished when no publication was made."""
     run_id = new_run_id()
-    work_path = data / WORK_FILE
     progress = _Progress()
     try:
-        return _run(catalog, wanted, mode, data, snaps, keep, run_id, progress)
+        return _run(catalog, wanted, mode, data, snaps, keep, run_id, progress, plan)
     except PipelineFailed:
         raise  # some sources failed, the rest published: the run is already recorded as partial/failed
     except BaseException as exc:
         if progress.step != "start":  # the run has its row in ops.runs
-            _record_failure(work_path, data, run_id, progress, exc)
+            _record_failure(plan.wh, data, run_id, progress, exc)
         if isinstance(exc, Exception):
             raise NothingPublished(run_id, progress.step, exc, progress.failed_sources) from exc
         raise
@@ -319,72 +398,96 @@ class _Progress:
 
 def _run(
     catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path, keep: int, run_id: str,
-    progress: _Progress,
+    progress: _Progress, plan: _Plan,
 ) -> RunSummary:
-    work_path = data / WORK_FILE
+    wh = plan.wh
     _progress(f"mieruka run {run_id}: mode={mode}, sources={', '.join(wanted)}")
-    _progress("[1/4] warehouse: migrate")
+    _progress(f"[1/4] warehouse: migrate ({wh.describe()})")
     for path in remove_partial_files(data):
         _progress(f"  removed {path.name}, left by a publish that did not finish")
-    con = db.connect(work_path)
+    con = wh.connect()
     try:
         applied = db.migrate(con)
         if applied:
             _progress(f"  applied migrations {applied}")
-        for old_run, status in _repair_unfinished_runs(con, run_id, data):
+        for old_run, status in _repair_unfinished_runs(wh, con, run_id, data):
             _progress(f"  run {old_run} never recorded its end: now {status} (see ops.runs.error)")
         db.run_sql(con, "start_run", {"run_id": run_id, "started_at": _now(), "mode": mode, "sources": wanted})
         progress.step = "fetch"
-        parsed = {
-            (parser, sha): parsed_body(next_page, follow, notes)
-            for parser, sha, next_page, follow, notes in db.run_sql(con, "parsed_bodies")
-        }
-        last_body = {(source, url): sha for source, url, sha in db.run_sql(con, "last_bodies")}
+        parsed, last_body = read_parse_state(con)
     finally:
         con.close()
 
-    _progress(f"[2/4] fetch + parse ({mode})")
-    settings = settings_from_env(mode, snaps)  # type: ignore[arg-type]
-    intervals = {
-        urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
-    }
-    allow_hosts = {sid: s.options.get("allow_hosts") for sid, s in catalog.sources.items()}
-    stage_dir = data / STAGE_DIR / run_id
-    shutil.rmtree(data / STAGE_DIR, ignore_errors=True)  # what a killed run staged: it never loaded
-    with Fetcher(settings, min_interval_s=intervals, allow_hosts=allow_hosts) as fetcher:
-        ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress, last_body,
-                         stage_dir=stage_dir)
-        futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
-        results: list[SourceResult] = [f.result() for f in futures]
+    if plan.source_deployment:
+        from flows.workers import fan_out
 
-    progress.step = "load"
-    failed = [r for r in results if r.status == "failed"]
-    progress.failed_sources = len(failed)
-    progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
-    _progress("[3/4] load + marts (one transaction)")
-    batch = _batch(run_id, catalog, results)
-    loaded = load_task(work_path, batch)
-    shutil.rmtree(stage_dir, ignore_errors=True)
-    summary = _finish(work_path, run_id, mode, data, results, loaded["counts"])
+        _progress(f"[2/4] fetch + parse + load, one flow run per source on {plan.source_deployment} ({mode})")
+        results, counts, missing, retries = fan_out(
+            wh, plan.source_deployment, run_id, wanted, mode, snaps, data, plan.settings, _progress
+        )
+        progress.step = "load"
+        failed = [r for r in results if r.status == "failed"]
+        progress.failed_sources = len(failed)
+        progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
+        _progress("[3/4] serialized step: replacements + marts (one transaction)")
+        applied_run = apply_task(wh, run_id, catalog.indicators_frame(), missing)
+        retries += applied_run["retries"]
+        snapshot = applied_run["snapshot"]
+    else:
+        _progress(f"[2/4] fetch + parse ({mode})")
+        settings = settings_from_env(mode, snaps)  # type: ignore[arg-type]
+        intervals = {
+            urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
+        }
+        allow_hosts = {sid: s.options.get("allow_hosts") for sid, s in catalog.sources.items()}
+        stage_dir = data / STAGE_DIR / run_id
+        shutil.rmtree(data / STAGE_DIR, ignore_errors=True)  # what a killed run staged: it never loaded
+        with Fetcher(settings, min_interval_s=intervals, allow_hosts=allow_hosts) as fetcher:
+            ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress,
+                             last_body, stage_dir=stage_dir)
+            futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
+            results: list[SourceResult] = [f.result() for f in futures]
+
+        progress.step = "load"
+        failed = [r for r in results if r.status == "failed"]
+        progress.failed_sources = len(failed)
+        progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
+        _progress("[3/4] load + marts (one transaction)")
+        batch = _batch(run_id, catalog, results)
+        loaded = load_task(wh, batch)
+        shutil.rmtree(stage_dir, ignore_errors=True)
+        counts, retries, snapshot = loaded["counts"], loaded["retries"], loaded["snapshot"]
+    summary = _finish(wh, run_id, mode, data, results, counts, retries, snapshot)
     progress.step = "publish"
-    _progress("[4/4] publish")
-    vintages = _vintages(work_path)
+    _progress("[4/4] publish" + (f" (lake snapshot {snapshot})" if snapshot is not None else ""))
+    vintages = _vintages(wh)
     credits = {sid: s.credit for sid, s in catalog.sources.items() if s.credit}
-    states = source_states(work_path, catalog)
+    states = source_states(wh, catalog)
     run = {"run_id": run_id, "mode": mode, "status": summary.status, "error": summary.error, "finished_at": _now()}
-    published = publish_task(work_path, data, run, vintages, credits, states, keep)
+    published = publish_task(wh, data, run, vintages, credits, states, keep, snapshot)
     progress.step = "record"
-    _record_end(work_path, run)
+    _record_end(wh, run)
     summary.tables = published["tables"]
     summary.version_dir = published["version_dir"]
+    summary.lake_snapshot = snapshot
     try:  # the run has published: a Prefect API hiccup here must not turn it into a failed run
         _artifact(summary, vintages, states)
-        _revisions_artifact(work_path, run_id)
+        _revisions_artifact(wh, run_id)
     except Exception as exc:
         print(f"warning: published, but the Prefect artifacts were not created: {exc}", file=sys.stderr)
     if summary.failed_count:
         raise PipelineFailed(summary)
     return summary
+
+
+def read_parse_state(con) -> tuple[dict, dict]:
+    """What the warehouse remembers of bodies already parsed, and the body each URL answered last."""
+    parsed = {
+        (parser, sha): parsed_body(next_page, follow, notes)
+        for parser, sha, next_page, follow, notes in db.run_sql(con, "parsed_bodies")
+    }
+    last_body = {(source, url): sha for source, url, sha in db.run_sql(con, "last_bodies")}
+    return parsed, last_body
 
 
 def _batch(run_id: str, catalog: Catalog, results: list[SourceResult]) -> LoadBatch:
@@ -446,9 +549,9 @@ def _concat(frames: list[pl.DataFrame], schema: dict | None) -> pl.DataFrame:
                                 for c, t in schema.items()]) for f in frames])
 
 
-def _vintages(work_path: Path) -> dict[str, str | None]:
+def _vintages(wh: Warehouse) -> dict[str, str | None]:
     """Latest data vintage per source, from the warehouse (so a failed source keeps its last one)."""
-    con = db.connect(work_path)
+    con = wh.connect()
     try:
         rows = db.run_sql(con, "source_vintages")
     finally:
@@ -456,22 +559,23 @@ def _vintages(work_path: Path) -> dict[str, str | None]:
     return {source: utc_z(vintage) for source, vintage in rows}
 
 
-def _mark_run(work_path: Path, run_id: str, status: str, error: str | None, finished_at: datetime) -> None:
+def _mark_run(wh: Warehouse, run_id: str, status: str, error: str | None, finished_at: datetime) -> None:
     """Write a run's final status into the working file (test hook: fails on MIERUKA_TEST_FAIL_AT=finish-run)."""
     pause_point("finish-run")
-    con = db.connect(work_path)
+    con = wh.connect()
     try:
-        db.run_sql(con, "finish_run", {"run_id": run_id, "status": status, "error": error, "finished_at": finished_at})
-        con.execute("CHECKPOINT").fetchall()
+        params = {"run_id": run_id, "status": status, "error": error, "finished_at": finished_at}
+        wh.write(con, lambda c, _r: db.run_sql(c, "finish_run", params), message=f"run {run_id}: {status}")
+        _checkpoint(wh, con)
     finally:
         con.close()
 
 
-def _record_end(work_path: Path, run: dict) -> None:
+def _record_end(wh: Warehouse, run: dict) -> None:
     """After the publication is in place: the same final status the published copy already holds. If this
     write fails (a full disk), the publication stands and the next run repairs the row from the manifest."""
     try:
-        _mark_run(work_path, run["run_id"], run["status"], run["error"], run["finished_at"])
+        _mark_run(wh, run["run_id"], run["status"], run["error"], run["finished_at"])
     except Exception as exc:
         print(
             f"warning: published, but could not record the end of run {run['run_id']} in ops.runs "
@@ -480,7 +584,7 @@ def _record_end(work_path: Path, run: dict) -> None:
         )
 
 
-def _record_failure(work_path: Path, data: Path, run_id: str, progress: _Progress, exc: BaseException) -> None:
+def _record_failure(wh: Warehouse, data: Path, run_id: str, progress: _Progress, exc: BaseException) -> None:
     """Record a run that failed at `progress.step` as 'failed' with its cause, and remove partial files.
     Best effort: when the disk is full even this may fail; the row then stays 'running' and the next run
     marks it abandoned (repair_unfinished_runs.sql)."""
@@ -492,7 +596,7 @@ def _record_failure(work_path: Path, data: Path, run_id: str, progress: _Progres
         print(f"warning: could not remove partial publish files: {cleanup_error}", file=sys.stderr)
     try:
         pause_point("record-failure")
-        _mark_run(work_path, run_id, "failed", error, _now())
+        _mark_run(wh, run_id, "failed", error, _now())
     except Exception as write_error:
         print(
             f"warning: could not record the failure of run {run_id} in ops.runs ({type(write_error).__name__}: "
@@ -516,25 +620,25 @@ def _published_run(data: Path) -> tuple[str | None, str | None, datetime | None]
     return manifest.get("run_id"), manifest.get("run_status"), at
 
 
-def _repair_unfinished_runs(con, run_id: str, data: Path) -> list[tuple[str, str]]:
+def _repair_unfinished_runs(wh: Warehouse, con, run_id: str, data: Path) -> list[tuple[str, str]]:
     """Runs left 'running' by a dead process (we hold the lock, so none is alive) get an honest status:
     the one the current publication names keeps the status it published with, the others become
     'abandoned' with the reason. Returns (run_id, new status) pairs."""
     published_run, published_status, published_at = _published_run(data)
-    return db.run_sql(
-        con,
-        "repair_unfinished_runs",
-        {
-            "run_id": run_id,
-            "published_run_id": published_run,
-            "published_status": published_status or "succeeded",
-            "published_at": published_at,
-        },
-    )
+    listed = {"run_id": run_id, "published_run_id": published_run, "published_status": published_status or "succeeded"}
+
+    def body(c, _retries: int) -> list[tuple[str, str]]:
+        found = db.run_sql(c, "unfinished_runs", listed)
+        if found:
+            db.run_sql(c, "repair_unfinished_runs", {**listed, "published_at": published_at})
+        return [(r, st) for r, st in found]
+
+    return wh.write(con, body, message=f"run {run_id}: repair unfinished runs")[0]
 
 
 def _finish(
-    work_path: Path, run_id: str, mode: str, data: Path, results: list[SourceResult], counts: dict
+    wh: Warehouse, run_id: str, mode: str, data: Path, results: list[SourceResult], counts: dict,
+    retries: int = 0, snapshot: int | None = None,
 ) -> RunSummary:
     """Record what the run loaded in ops.runs. Its status stays 'running' until the publication is in
     place: the published copy gets the final status when it is made, the working file after the swap."""
@@ -562,10 +666,11 @@ def _finish(
     totals = {k: sum(s[k] for s in sources) for k in ("rows_parsed", "rows_loaded", "rows_revised",
                                                       "rows_unchanged", "rows_quarantined")}
     error = "\n".join(f"{s['source_id']}: {s['error']}" for s in failed) or None
-    con = db.connect(work_path)
+    params = {"run_id": run_id, **totals, "error": error, "commit_retries": retries, "lake_snapshot": snapshot}
+    con = wh.connect()
     try:
-        db.run_sql(con, "record_run_counts", {"run_id": run_id, **totals, "error": error})
-        con.execute("CHECKPOINT").fetchall()
+        wh.write(con, lambda c, _r: db.run_sql(c, "record_run_counts", params), message=f"run {run_id}: counts")
+        _checkpoint(wh, con)
     finally:
         con.close()
     return RunSummary(
@@ -573,7 +678,7 @@ def _finish(
         mode=mode,
         status=status,
         data_dir=str(data),
-        warehouse=str(data / "mieruka.duckdb"),
+        warehouse=wh.describe() if wh.is_lake else str(data / "mieruka.duckdb"),
         published_dir=str(data / "published"),
         dashboard=str(data / "published" / "index.html"),
         sources=sources,
@@ -581,9 +686,9 @@ def _finish(
     )
 
 
-def _revisions_artifact(work_path: Path, run_id: str) -> None:
+def _revisions_artifact(wh: Warehouse, run_id: str) -> None:
     """A table artifact of the run's largest revisions (none: an empty table says so)."""
-    con = db.connect(work_path, read_only=False)
+    con = wh.connect()
     try:
         rows = con.sql(db.sql_text("largest_revisions"), params={"run_id": run_id}).pl().to_dicts()
     finally:

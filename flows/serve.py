@@ -196,7 +196,9 @@ def serve(data_dir: Path, port: int) -> int:
         from flows.pipeline import pipeline
 
         schedules = [Cron(s["cron"], timezone=s.get("timezone")) for s in spec["schedules"] if s.get("active", True)]
-        params = {**spec.get("parameters", {}), "data_dir": str(data_dir)}
+        # one machine, one process: the sources run in this process, not fanned out to a work pool
+        params = {k: v for k, v in spec.get("parameters", {}).items() if k != "source_deployment"}
+        params["data_dir"] = str(data_dir)
         when = ", ".join(f"'{s['cron']}' ({s.get('timezone', 'UTC')})" for s in spec["schedules"])
         print(f"serving '{spec['name']}' on cron {when}; Ctrl-C stops", flush=True)
         pipeline.serve(name=spec["name"], schedules=schedules, parameters=params,

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from catalog import Catalog, load_catalog
+from warehouse.backend import Warehouse
 from warehouse.db import DUCKDB_CONFIG, sql_text
 
 WRAP = 100
@@ -31,9 +32,8 @@ def _age(then: datetime | None, now: datetime) -> str:
     return f"{hours:.1f} h ago" if hours < 48 else f"{hours / 24:.1f} d ago"
 
 
-def _read(path: Path) -> tuple[list[tuple], dict[str, tuple], list[tuple]]:
+def _read(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], dict[str, tuple], list[tuple]]:
     """Health rows, per-source origin rows and the last run, from a read-only connection."""
-    con = duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)
     try:
         health = con.sql(sql_text("source_health")).fetchall()
         origin = {row[0]: row[1:] for row in con.sql(sql_text("source_data_origin")).fetchall()}
@@ -54,7 +54,7 @@ def _data_label(catalog: Catalog, source_id: str, origin: tuple | None) -> str:
     if not current_rows:
         return "none"
     source = catalog.sources.get(source_id)
-    if source is not None and source.kind == "curated_csv":
+    if source is not None and source.options.get("path"):  # a file of the catalog, curated by hand
         return "curated"
     return "recorded" if replayed else "live"
 
@@ -71,22 +71,29 @@ def _state(failures: int, stale: bool, origin: tuple | None) -> str:
     return "ok"
 
 
-def print_status(data_dir: Path) -> int:
-    """Print one line per source; return 1 when any source is failing or stale, else 0."""
-    path = data_dir / "mieruka.duckdb"
-    if not path.is_file():
-        print(f"no warehouse at {path}: run `mieruka run --data-dir {data_dir}` first, or pass the --data-dir "
-              "of an earlier run", file=sys.stderr)
-        return 1
+def print_status(data_dir: Path, warehouse: Warehouse | None = None) -> int:
+    """Print one line per source; return 1 when any source is failing or stale, else 0. On a DuckLake
+    warehouse it reads the lake (read-only, its latest snapshot): there is no analysts' copy."""
+    if warehouse is not None and warehouse.is_lake:
+        where = warehouse.describe()
+        opener = lambda: warehouse.connect(read_only=True)  # noqa: E731 - the one branch that differs
+    else:
+        path = data_dir / "mieruka.duckdb"
+        where = str(path)
+        if not path.is_file():
+            print(f"no warehouse at {path}: run `mieruka run --data-dir {data_dir}` first, or pass the --data-dir "
+                  "of an earlier run", file=sys.stderr)
+            return 1
+        opener = lambda: duckdb.connect(str(path), read_only=True, config=DUCKDB_CONFIG)  # noqa: E731
     try:
-        health, origins, last_run = _read(path)
+        health, origins, last_run = _read(opener())
     except duckdb.Error as exc:
         first = (str(exc).splitlines() or [""])[0]
-        print(f"cannot read {path} read-only: {first}", file=sys.stderr)
+        print(f"cannot read {where} read-only: {first}", file=sys.stderr)
         return 1
     catalog = load_catalog()
     now = datetime.now(UTC).replace(tzinfo=None)
-    print(f"warehouse: {path} (opened read-only)")
+    print(f"warehouse: {where} (opened read-only)")
     if last_run:
         run_id, mode, status, finished = last_run[0]
         print(f"last run:  {run_id} ({mode}) {status}, finished {_age(finished, now)}")

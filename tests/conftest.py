@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.loopback import LoopbackServer
+from tests.support.pg import DSN_ENV, PgServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOTS = PROJECT_ROOT / "snapshots"
@@ -44,3 +46,18 @@ def snapshot_copy(tmp_path: Path) -> Path:
     target = tmp_path / "snapshots"
     shutil.copytree(SNAPSHOTS, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     return target
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One private PostgreSQL for the session (tests/support/pg.py), or the server MIERUKA_TEST_PG_DSN names."""
+    if os.environ.get(DSN_ENV):
+        yield PgServer.from_dsn(os.environ[DSN_ENV])
+        return
+    root = Path(tempfile.mkdtemp(prefix="mieruka-pg-"))
+    server = PgServer.start(root)
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

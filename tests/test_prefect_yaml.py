@@ -30,3 +30,18 @@ def test_pipeline_is_scheduled_daily_in_tokyo_after_the_boj_update() -> None:
     assert schedule["timezone"] == "Asia/Tokyo"
     minute, hour, *_ = schedule["cron"].split()
     assert (int(hour), int(minute)) > (8, 50)
+
+
+def test_the_daily_run_fans_out_to_a_source_deployment_declared_here_on_the_same_pool() -> None:
+    """mieruka-daily names `flow/deployment` of the source flow runs; that deployment must exist in this
+    file, run flows/workers.py:source_flow under that flow name, and use the daily run's work pool."""
+    doc = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
+    daily = next(d for d in doc["deployments"] if d["entrypoint"] == "flows/pipeline.py:pipeline")
+    flow_name, deployment_name = daily["parameters"]["source_deployment"].split("/")
+    source = next(d for d in doc["deployments"] if d["name"] == deployment_name)
+    path, name = source["entrypoint"].split(":")
+    flow = getattr(importlib.import_module(path.removesuffix(".py").replace("/", ".")), name)
+    assert flow.name == flow_name
+    assert set(inspect.signature(flow.fn).parameters) >= {"run_id", "source_id", "mode", "data_dir"}
+    assert source["work_pool"]["name"] == daily["work_pool"]["name"]
+    assert not source.get("schedules")  # only ever started by the daily run

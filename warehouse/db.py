@@ -52,19 +52,27 @@ def migrations() -> list[tuple[int, str, Path]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply pending migrations in order, each in its own transaction; return the versions applied."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS ops").fetchall()
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS ops.schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
-        "applied_at TIMESTAMP NOT NULL)"
-    ).fetchall()
-    for statement in (
-        "COMMENT ON TABLE ops.schema_version IS 'Migrations applied to this warehouse, in order.'",
-        "COMMENT ON COLUMN ops.schema_version.version IS 'Migration number (warehouse/migrations/NNN_name.sql).'",
-        "COMMENT ON COLUMN ops.schema_version.name IS 'Migration name.'",
-        "COMMENT ON COLUMN ops.schema_version.applied_at IS 'UTC time it was applied.'",
-    ):
-        con.execute(statement).fetchall()
+    """Apply pending migrations in order, each in its own transaction; return the versions applied.
+
+    Works on the current database of `con` (the embedded file, or the DuckLake after `USE lake`). The
+    bookkeeping table is created only when missing: on a DuckLake every DDL statement is a snapshot."""
+    exists = con.sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'ops' AND table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        con.execute("BEGIN TRANSACTION").fetchall()
+        for statement in (
+            "CREATE SCHEMA IF NOT EXISTS ops",
+            "CREATE TABLE IF NOT EXISTS ops.schema_version (version INTEGER NOT NULL, name VARCHAR NOT NULL, "
+            "applied_at TIMESTAMP NOT NULL)",
+            "COMMENT ON TABLE ops.schema_version IS 'Migrations applied to this warehouse, in order.'",
+            "COMMENT ON COLUMN ops.schema_version.version IS 'Migration number (warehouse/migrations/NNN_name.sql).'",
+            "COMMENT ON COLUMN ops.schema_version.name IS 'Migration name.'",
+            "COMMENT ON COLUMN ops.schema_version.applied_at IS 'UTC time it was applied.'",
+        ):
+            con.execute(statement).fetchall()
+        con.execute("COMMIT").fetchall()
     done = {row[0] for row in con.sql("SELECT version FROM ops.schema_version").fetchall()}
     applied = []
     for version, name, path in migrations():

@@ -167,46 +167,15 @@ def load_batch(
 ) -> dict[str, SourceCounts]:
     """Write the batch and rebuild the marts in one transaction; return per-source change counts.
 
-    `derive` runs inside the transaction after the core tables are written and before the marts
-    (checks that need the freshly loaded data, e.g. FX conversions of article figures);
-    `before_commit` runs last inside the open transaction (fault tests pause there).
+    The same two steps a fanned-out run takes in separate transactions (see `append_batch` and
+    `apply_run`), here in one. `derive` runs inside the transaction after the core tables are written
+    and before the marts (checks that need the freshly loaded data, e.g. FX conversions of article
+    figures); `before_commit` runs last inside the open transaction (fault tests pause there).
     """
     con.execute("BEGIN TRANSACTION").fetchall()
     try:
-        counts = _merge_observations(con, batch)
-        con.execute("DELETE FROM core.indicators").fetchall()
-        con.register("stage_indicators", batch.indicators)
-        run_sql(con, "replace_indicators")
-        con.unregister("stage_indicators")
-        con.register("stage_articles", batch.articles)
-        for source, loaded, revised, unchanged in run_sql(con, "count_article_changes"):
-            counts[source] = SourceCounts(int(loaded), int(revised), int(unchanged))
-        run_sql(con, "insert_articles")
-        con.unregister("stage_articles")
-        _replace_article_rows(con, batch)
-        if batch.codelists.height:
-            con.register("stage_codes", batch.codelists)
-            run_sql(con, "replace_codes")
-            con.unregister("stage_codes")
-        _insert(con, "raw.fetches", batch.fetches)
-        _insert(con, "ops.quarantine", batch.quarantine)
-        _insert(con, "raw.parsed_bodies", batch.parsed_bodies)
-        run_sources = _with_counts(batch.run_sources, counts)
-        _insert(con, "ops.run_sources", run_sources)
-        for row in run_sources.iter_rows(named=True):
-            run_sql(con, "upsert_source_health", {"source_id": row["source_id"]})
-            run_sql(con, "record_source_notes", {"source_id": row["source_id"], "notes": row.get("notes")})
-            if row["status"] == "succeeded":
-                run_sql(con, "record_source_success", {"source_id": row["source_id"], "at": finished_at})
-            elif row["status"] == "failed":  # a skipped source is neither a success nor a failure
-                run_sql(
-                    con,
-                    "record_source_failure",
-                    {"source_id": row["source_id"], "at": finished_at, "error": row["error"]},
-                )
-        if derive is not None:
-            derive(con)
-        build_marts(con)
+        counts = append_batch(con, batch)
+        apply_run(con, batch.run_id, batch.indicators, finished_at, derive)
         if before_commit is not None:
             before_commit()
         con.execute("COMMIT").fetchall()
@@ -214,6 +183,60 @@ def load_batch(
         con.execute("ROLLBACK").fetchall()
         raise
     return counts
+
+
+def append_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, SourceCounts]:
+    """Everything one or more sources staged, written with appends only (no UPDATE or DELETE), so that
+    loads of different sources can commit concurrently on a DuckLake. Rows that replace earlier ones
+    (figures and claims of an article, a source's code lists) are appended to ops.staged_* and applied
+    by `apply_run`. Call inside a transaction; safe to run again after a rollback."""
+    counts = _merge_observations(con, batch)
+    con.register("stage_articles", batch.articles)
+    for source, loaded, revised, unchanged in run_sql(con, "count_article_changes"):
+        counts[source] = SourceCounts(int(loaded), int(revised), int(unchanged))
+    run_sql(con, "insert_articles")
+    con.unregister("stage_articles")
+    if batch.articles.height:
+        _insert(con, "ops.staged_articles", batch.articles.select("article_id", "load_id").unique())
+    _insert(con, "ops.staged_figures", batch.figures)
+    _insert(con, "ops.staged_claims", batch.claims)
+    _insert(con, "ops.staged_codes", batch.codelists)
+    _insert(con, "raw.fetches", batch.fetches)
+    _insert(con, "ops.quarantine", batch.quarantine)
+    _insert(con, "raw.parsed_bodies", batch.parsed_bodies)
+    _insert(con, "ops.run_sources", _with_counts(batch.run_sources, counts))
+    return counts
+
+
+def apply_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    indicators: pl.DataFrame,
+    finished_at: datetime,
+    derive: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> None:
+    """The run's serialized step, after its sources' appends: what must replace earlier rows (the
+    indicators, each re-read article's figures and claims, each re-read source's code lists, source
+    health), then `derive`, then the marts. Call inside a transaction; safe to run again."""
+    con.execute("DELETE FROM core.indicators").fetchall()
+    con.register("stage_indicators", indicators)
+    run_sql(con, "replace_indicators")
+    con.unregister("stage_indicators")
+    con.register("stage_run", pl.DataFrame({"run_id": [run_id]}))
+    run_sql(con, "apply_staged_article_rows")
+    run_sql(con, "apply_staged_codes")
+    health = con.sql(sql_text("run_source_outcomes")).fetchall()
+    con.unregister("stage_run")
+    for source_id, status, error, notes in health:
+        run_sql(con, "upsert_source_health", {"source_id": source_id})
+        run_sql(con, "record_source_notes", {"source_id": source_id, "notes": notes})
+        if status == "succeeded":
+            run_sql(con, "record_source_success", {"source_id": source_id, "at": finished_at})
+        elif status == "failed":  # a skipped source is neither a success nor a failure
+            run_sql(con, "record_source_failure", {"source_id": source_id, "at": finished_at, "error": error})
+    if derive is not None:
+        derive(con)
+    build_marts(con)
 
 
 def fx_to_jpy(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -234,23 +257,6 @@ def replace_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
     """Equivalent pairs are recomputed for every article on each load (the FX rates may have changed)."""
     run_sql(con, "clear_pairs")
     _insert(con, "core.figure_pairs", pairs)
-
-
-def _replace_article_rows(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> None:
-    """Figures, claims and pairs of each article in the batch replace that article's earlier ones."""
-    staged = [f.select("article_id") for f in (batch.figures, batch.claims, batch.pairs) if f.height]
-    if batch.articles.height:
-        staged.append(batch.articles.select("article_id"))
-    if not staged:
-        return
-    articles = pl.concat(staged).unique()
-    con.register("stage_article_ids", articles)
-    run_sql(con, "delete_article_rows")
-    con.unregister("stage_article_ids")
-    _insert(con, "core.figures", batch.figures)
-    _insert(con, "core.claims", batch.claims)
-    _insert(con, "core.figure_pairs", batch.pairs)
-    run_sql(con, "drop_duplicate_article_rows")
 
 
 def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> pl.DataFrame:

@@ -11,9 +11,3 @@ FROM ops.run_sources AS s
 LEFT JOIN ops.revisions AS r USING (run_id, source_id)
 GROUP BY ALL;
 COMMENT ON VIEW ops.revision_summary IS 'Per run and source: rows added, revised (detail in ops.revisions) and unchanged.';
-COMMENT ON COLUMN ops.revision_summary.run_id IS 'Run.';
-COMMENT ON COLUMN ops.revision_summary.source_id IS 'Source.';
-COMMENT ON COLUMN ops.revision_summary.rows_added IS 'Rows for keys not seen before.';
-COMMENT ON COLUMN ops.revision_summary.rows_revised IS 'Rows whose value changed (old row closed, new one opened).';
-COMMENT ON COLUMN ops.revision_summary.rows_unchanged IS 'Rows equal to the value already current.';
-COMMENT ON COLUMN ops.revision_summary.largest_change_pct IS 'Largest absolute revision of the run for the source, in percent.';

@@ -49,18 +49,5 @@ SELECT
     ) AS valid_to,
     v.load_id
 FROM core.observation_versions AS v;
+-- (a DuckLake cannot comment a view's columns: they are described in ops.view_column_comments, 014)
 COMMENT ON VIEW core.observations IS 'Every value of every indicator, bitemporal: each version is valid from its valid_from until the next version of the same key begins (valid_to); nothing is overwritten. Current values: valid_to IS NULL.';
-COMMENT ON COLUMN core.observations.indicator_id IS 'Indicator (core.indicators.indicator_id).';
-COMMENT ON COLUMN core.observations.area IS 'Economy the value is about (the reporter): ISO 3166-1 alpha-3 code (JPN, KOR, CHN, USA) or an aggregate code (EU27_2020).';
-COMMENT ON COLUMN core.observations.counterpart_area IS 'Partner economy of the value: W00 (the world) for a series that is not bilateral; else ISO 3166-1 alpha-3 (JPN) or an aggregate code (EU27_2020, the EU of 27 members from 2020).';
-COMMENT ON COLUMN core.observations.period IS 'Period: YYYY, YYYY-MM, YYYY-Qn, FYYYYY (Japanese fiscal year April-March) or YYYY-MM-DD.';
-COMMENT ON COLUMN core.observations.value IS 'Value in the canonical unit (yen, not 億円); NULL when the source has none (see obs_status).';
-COMMENT ON COLUMN core.observations.unit IS 'Canonical unit, equal to core.indicators.unit.';
-COMMENT ON COLUMN core.observations.obs_status IS 'Status of the value: NULL for a normal value, missing, provisional, ... as the source says.';
-COMMENT ON COLUMN core.observations.source_id IS 'Source the value came from.';
-COMMENT ON COLUMN core.observations.series_code IS 'The source''s own series code.';
-COMMENT ON COLUMN core.observations.raw_sha256 IS 'sha256 of the raw response body the value was parsed from (raw.fetches, data/raw/).';
-COMMENT ON COLUMN core.observations.is_sample IS 'TRUE when the value comes from a sample snapshot, not from a recorded real response: do not quote it as fact.';
-COMMENT ON COLUMN core.observations.valid_from IS 'UTC time from which this value was the one known: the source''s release date where it states one (BOJ LAST_UPDATE, World Bank lastupdated), else the fetch time.';
-COMMENT ON COLUMN core.observations.valid_to IS 'UTC time at which the next version replaced this value (half-open [valid_from, valid_to)); NULL while current.';
-COMMENT ON COLUMN core.observations.load_id IS 'Run (ops.runs.run_id) that wrote the version.';
