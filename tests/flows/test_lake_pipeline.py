@@ -134,7 +134,7 @@ def test_workers_2_on_a_fresh_database_publish_the_marts_of_the_embedded_default
     finally:
         con.close()
     assert run == [("succeeded", snapshot, 0)]
-    assert sources == [(6, 6)]  # each source loaded by its own flow run
+    assert sources == [(7, 7)]  # each source loaded by its own flow run
     assert messages[0][0].endswith(": marts")
 
 
@@ -289,7 +289,7 @@ def test_three_workers_on_a_process_pool_while_a_reader_queries_a_pinned_snapsho
     assert run.returncode == 0 and "Completed" in run.stdout, run.stdout[-3000:] + run.stderr[-2000:] + logs
     assert not errors, errors
     assert len(reads) >= 3 and set(reads) == {reads[0]}  # the pinned snapshot never moved
-    assert reads[0][0] == 4 * 4 * 11
+    assert reads[0][0] == 4 * 4 * 11 + 11  # and the euro area's exchange rate
     manifest, _ = _published(data)
     assert manifest["run_status"] == "succeeded" and manifest["lake"]["snapshot"] > pinned
     con = wh.connect(read_only=True)

@@ -91,3 +91,5 @@ ALTER TABLE ops.run_sources ADD COLUMN commit_retries INTEGER;
 COMMENT ON COLUMN ops.run_sources.commit_retries IS 'Times the source''s load transaction was run again after a conflict (0 when none; NULL when it was loaded together with the other sources in one transaction, or before this column).';
 ALTER TABLE ops.run_sources ADD COLUMN lock_waits INTEGER;
 COMMENT ON COLUMN ops.run_sources.lock_waits IS 'Times the source''s load found its lake lock held by another writer of the same source and waited (0 when none; NULL outside a fanned-out lake run).';
+COMMENT ON COLUMN ops.staged_figures.value_low IS 'Lower end of a range (qualifier range), in the unit of value; NULL for a single figure.';
+COMMENT ON COLUMN ops.staged_figures.value_high IS 'Upper end of a range (qualifier range), equal to value; NULL for a single figure.';
