@@ -41,7 +41,7 @@
     return value.toLocaleString("en-US", { maximumFractionDigits: digits });
   }
 
-  const LONG_TEXT = 90;
+  const LONG_TEXT = 70;
 
   function escapeHtml(text) {
     const span = document.createElement("span");
