@@ -37,6 +37,7 @@ from flows.http import MODES, Fetcher, settings_from_env
 from flows.ingest import RunContext, SourceResult, ingest_source, parsed_body
 from flows.lock import warehouse_lock
 from flows.provenance import load_sample_flags
+from flows.status import data_label, state_word
 from transforms.claims import PAIR_SCHEMA, check_equivalent_pairs
 from warehouse import db
 from warehouse.backend import Warehouse
@@ -217,24 +218,31 @@ def _check_pairs(con, run_id: str) -> None:
 
 
 def source_states(wh: Warehouse, catalog: Catalog) -> dict[str, dict]:
-    """Per source: last success, failures, last error and whether its published data is stale
-    (the source failed last, or its last success is older than its catalog cadence)."""
+    """Per source: last success, failures, last error and whether its published data is stale (the source
+    failed last, or its last success is older than its catalog cadence); and, in the words of `mieruka
+    status`, its `state` (ok / replayed / skipped / STALE / FAILING) and `data` (sample / recorded / live /
+    curated / none), so the dashboard says what the CLI says."""
     con = wh.connect()
     try:
         rows = db.run_sql(con, "source_health")
+        origins = {row[0]: row[1:] for row in db.run_sql(con, "source_data_origin")}
     finally:
         con.close()
     now = _now()
     states = {}
-    for source_id, last_success, _error_at, last_error, failures in rows:
+    for source_id, last_success, error_at, last_error, failures in rows:
         source = catalog.sources.get(source_id)
         cadence = source.cadence_hours if source else 0
         too_old = bool(cadence) and (last_success is None or (now - last_success).total_seconds() > cadence * 3600)
+        origin = origins.get(source_id)
         states[source_id] = {
             "last_success": utc_z(last_success),
             "consecutive_failures": failures,
             "last_error": last_error,
+            "last_error_at": utc_z(error_at),
             "stale": bool(failures) or too_old,
+            "state": state_word(failures, too_old, origin),
+            "data": data_label(catalog, source_id, origin),
         }
     return states
 

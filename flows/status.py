@@ -45,7 +45,8 @@ def _read(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], dict[str, tuple]
     return health, origin, last_run
 
 
-def _data_label(catalog: Catalog, source_id: str, origin: tuple | None) -> str:
+def data_label(catalog: Catalog, source_id: str, origin: tuple | None) -> str:
+    """sample / recorded / live / curated / none (`-` when the source never ran); also in the manifest."""
     if origin is None:
         return "-"
     _status, _at, is_sample, current_rows, replayed = origin
@@ -59,7 +60,8 @@ def _data_label(catalog: Catalog, source_id: str, origin: tuple | None) -> str:
     return "recorded" if replayed else "live"
 
 
-def _state(failures: int, stale: bool, origin: tuple | None) -> str:
+def state_word(failures: int, stale: bool, origin: tuple | None) -> str:
+    """ok / replayed / skipped / STALE / FAILING; the pipeline writes the same word into the manifest."""
     if failures:
         return "FAILING"
     if stale:
@@ -106,8 +108,8 @@ def print_status(data_dir: Path, warehouse: Warehouse | None = None) -> int:
         cadence = source.cadence_hours if source else 0
         stale = bool(cadence) and (last_success is None or (now - last_success).total_seconds() > cadence * 3600)
         origin = origins.get(source_id)
-        state = _state(failures, stale, origin)
-        data = _data_label(catalog, source_id, origin)
+        state = state_word(failures, stale, origin)
+        data = data_label(catalog, source_id, origin)
         unhealthy += state in ("FAILING", "STALE")
         if failures:
             failing.append((source_id, last_error or "(no message recorded)"))

@@ -23,10 +23,10 @@ from tests.conftest import SNAPSHOTS
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
 
-def published(data: Path) -> dict[str, tuple[str, int]]:
-    """mart -> (sha256 of data_dir/published/<mart>.parquet, inode of the file)."""
+def published(data: Path, pattern: str = "*.parquet") -> dict[str, tuple[str, int]]:
+    """file stem -> (sha256 of data_dir/published/<file>, inode of the file), for the files matching `pattern`."""
     found = {}
-    for path in sorted((data / "published").glob("*.parquet")):
+    for path in sorted((data / "published").glob(pattern)):
         found[path.stem] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_ino)
     return found
 
@@ -35,10 +35,10 @@ def test_two_runs_on_the_same_data_dir_publish_identical_parquet_files(tmp_path:
     data = tmp_path / "data"
     first = pipeline(data_dir=str(data), snapshots_dir=str(SNAPSHOTS))
     assert first.status == "succeeded"
-    before = published(data)
+    before, charts_before = published(data), published(data, "chart-*.csv")
     second = pipeline(data_dir=str(data), snapshots_dir=str(SNAPSHOTS))
     assert second.status == "succeeded"
-    after = published(data)
+    after, charts_after = published(data), published(data, "chart-*.csv")
 
     con = duckdb.connect(str(data / "mieruka.duckdb"), read_only=True)
     try:
@@ -52,3 +52,6 @@ def test_two_runs_on_the_same_data_dir_publish_identical_parquet_files(tmp_path:
     assert sorted(rewritten) == sorted(marts), "the second run must export every mart again"
     changed = sorted(name for name in marts if before[name][0] != after[name][0])
     assert changed == [], f"published Parquet files differ between two runs on the same data: {changed}"
+    # the dashboard's CSV of each chart (exactly the rows drawn) is byte-stable too
+    assert charts_before and set(charts_before) == set(charts_after)
+    assert {k: v[0] for k, v in charts_before.items()} == {k: v[0] for k, v in charts_after.items()}

@@ -1,41 +1,38 @@
-"""The dashboard in a real browser: a real pipeline run publishes `index.html`, headless Chromium
-(Debian's `chromium`) opens it from the file system with every host name unresolvable, and the test
-reads what the browser produced.
+"""The dashboard in a real browser: a real pipeline run publishes `index.html`, and ONE headless Chromium
+(Debian's `chromium`, driven over the DevTools pipe: tests/support/browser.py) opens it from the file
+system with every host name unresolvable, then clicks, types, downloads and reads it like a person.
 
 What is checked, exactly:
-- charts: in the DOM Chromium dumps after running the page's scripts (`--dump-dom`, 10 s of virtual
-  time), every chart div (`flows.dashboard.CHART_IDS`) holds at least 2 `<svg class="main-svg">`
-  elements (Plotly draws the plot and its hover layer as such SVGs) and at least one plotted trace
-  (`<g class="trace ...">`); no "No data" note appears with the shipped snapshots;
-- console: Chromium (`--enable-logging=stderr --v=0`) writes every console message of the page to
-  stderr as an `INFO:CONSOLE` line whatever its level (this build does not tell console.error from
-  console.log there), and uncaught exceptions as `"Uncaught ..."`; the test fails on ANY console line
-  and any "Uncaught" line, so a page error, warning or stray log all fail it;
-- offline: no `<script src>` or `<link href>` of the page source or of the rendered DOM is an
-  http(s) URL, and Chromium's NetLog (`--log-net-log`) records no request started by the page
-  (`URL_REQUEST_START_JOB` with an origin initiator, or a file:// site-for-cookies); Chromium's own
-  background requests ("not an origin") are ignored, and all fail anyway (`--host-resolver-rules`);
-- `test_the_detectors_work` feeds a page with a console.error, an uncaught exception and an image on
-  the network to the same functions first, so a change of Chromium's log format cannot make the
-  console or network checks pass vacuously;
-- text: the sample banner, the BOJ and e-Stat credit lines, the claims' verdict badges and sentences
-  (escaped), the link to dictionary.md;
-- screenshot: `--screenshot=<data>/published/dashboard.png --window-size=1400,4000` writes a PNG of
-  1400x4000 pixels and more than 100 kB.
-If Chromium is missing, set-up installs it with `apt-get update && apt-get install -y chromium`; if
-that fails the test FAILS with apt-get's output (never skips).
+- charts: every chart div holds Plotly's SVGs and at least one trace; no "No data" with the snapshots;
+- under every chart: a source line naming each source with its link and "data as of" the manifest's
+  vintage, a definition of one sentence, and a "Download CSV" link to the file the manifest lists;
+- the CSV downloaded for each chart (a real Chromium download) parses, is byte-identical to the file
+  published, and equals the rows drawn: the Plotly figure read back from the page names, in each trace's
+  meta, the CSV rows and columns it draws, and every point is compared with its row, every row drawn;
+- the table browser: a mart opens, sorts by a column both ways (checked against the Parquet file) and
+  filters by a column and by the search box (counts computed from the Parquet file);
+- the claims table: one row per figure, readable names, and each verdict button shows exactly the
+  figures with that verdict;
+- freshness: the manifest's state word (as `mieruka status` prints it) per source, never "fresh";
+- console and network: no console message, no uncaught exception, no request leaving the machine,
+  after all of the above; `test_the_detectors_work` proves those detectors catch each kind;
+- screenshots: the whole page and each section, with a Japanese font, kept for a person to look at in
+  $MIERUKA_SCREENSHOT_DIR or data/test-artefacts/dashboard-screenshots/ (the path is printed).
+If Chromium is missing, set-up installs it with `apt-get update && apt-get install -y chromium`; if that
+fails the test FAILS with apt-get's output (never skips).
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
+import math
 import os
 import re
 import shutil
 import struct
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -43,155 +40,306 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.dashboard import CHART_IDS, SAMPLE_BANNER_TEXT, PageData, build_page, render_dashboard
-from tests.conftest import SNAPSHOTS
+from dashboard import CHART_IDS, CHARTS, SAMPLE_BANNER_TEXT
+from dashboard.fmt import fmt_when
+from dashboard.sources import SOURCES
+from flows.dashboard import render_dashboard
+from tests.conftest import PROJECT_ROOT, SNAPSHOTS
+from tests.support.browser import Browser
 
 BOJ_CREDIT = "このサービスは、日本銀行時系列統計データ検索サイトの API 機能を使用しています。"
 ESTAT_CREDIT = "このサービスは、政府統計総合窓口(e-Stat)のAPI機能を使用していますが"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-logging=stderr",
-    "--v=0",
-    "--virtual-time-budget=10000",
-    "--host-resolver-rules=MAP * ~NOTFOUND",  # nothing resolves: the page can only work offline
-]
-CONSOLE_LINE = re.compile(r":CONSOLE[:(]|Uncaught")
 
 
 # ---------------------------------------------------------------------------------------------
-# Chromium
+# Chromium and a Japanese font
+
+
+def _apt_install(package: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    return subprocess.run(
+        ["sh", "-c", f"apt-get install -y {package} || (apt-get update && apt-get install -y {package})"],
+        capture_output=True, text=True, timeout=1800, env=env, check=False,
+    )
 
 
 def _install_chromium() -> str:
-    """`apt-get update && apt-get install -y chromium` (we run as root); fail with the reason."""
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     try:
-        proc = subprocess.run(
-            ["sh", "-c", "apt-get update && apt-get install -y chromium"],
-            capture_output=True,
-            text=True,
-            timeout=1800,
-            env=env,
-            check=False,
-        )
+        proc = _apt_install("chromium")
     except (OSError, subprocess.TimeoutExpired) as exc:
         pytest.fail(f"Chromium is not installed and `apt-get install -y chromium` could not run: {exc}")
     found = shutil.which("chromium")
     if proc.returncode != 0 or not found:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-25:])
-        pytest.fail(
-            f"Chromium is not installed and `apt-get update && apt-get install -y chromium` failed "
-            f"(exit {proc.returncode}); the dashboard test needs a real browser:\n{tail}"
-        )
+        pytest.fail(f"Chromium is not installed and `apt-get install -y chromium` failed (exit {proc.returncode}); "
+                    f"the dashboard test needs a real browser:\n{tail}")
     return found
 
 
-def _ensure_japanese_font() -> None:
-    """Japanese labels in the screenshot need a CJK font (3.5 MB package). Best effort: the checks
-    do not depend on glyphs, only a person reading the screenshot does."""
-    listed = subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True, check=False)
-    if listed.stdout.strip():
-        return
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["sh", "-c", "apt-get install -y fonts-ipafont-gothic || (apt-get update && "
-                    "apt-get install -y fonts-ipafont-gothic)"], capture_output=True, text=True, timeout=900,
-                   env=env, check=False)
+def _japanese_fonts() -> str:
+    return subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True, check=False).stdout.strip()
 
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
     found = shutil.which("chromium") or _install_chromium()
-    _ensure_japanese_font()
+    if not _japanese_fonts():  # the screenshots show Japanese labels: without a CJK font they are boxes
+        _apt_install("fonts-ipafont-gothic")
     return found
 
 
-@dataclass(frozen=True)
-class BrowserRun:
-    dom: str  # --dump-dom output ("" for a screenshot run)
-    console: list[str]  # console and "Uncaught" lines of stderr
-    page_requests: list[str]  # network URLs the page itself asked for
+# ---------------------------------------------------------------------------------------------
+# fixtures: one real pipeline run and one browser on its page for the module
 
 
-def console_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if CONSOLE_LINE.search(line)]
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
+    from flows.pipeline import pipeline
+
+    data = tmp_path_factory.mktemp("dashboard") / "data"
+    pipeline(data_dir=str(data), snapshots_dir=str(SNAPSHOTS))
+    return data / "published"
 
 
-def page_requests(netlog: Path) -> list[str]:
-    """URLs of requests the page started, from a Chromium NetLog (browser-internal requests, whose
-    initiator is "not an origin", are left out)."""
-    raw = netlog.read_text(encoding="utf-8", errors="replace")
-    log, _ = json.JSONDecoder().raw_decode(raw)  # a trailing newline or partial tail is ignored
-    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
-    urls = []
-    for event in log.get("events", []):
-        params = event.get("params") or {}
-        if event.get("type") != start_job or "url" not in params:
-            continue
-        from_page = params.get("initiator") != "not an origin" or "file://" in str(params.get("site_for_cookies"))
-        if from_page and not str(params["url"]).startswith("file:"):
-            urls.append(params["url"])
-    return urls
+@pytest.fixture(scope="module")
+def manifest(published: Path) -> dict:
+    return json.loads((published / "manifest.json").read_text(encoding="utf-8"))
 
 
-def run_chromium(binary: str, page: Path, workdir: Path, *extra: str) -> BrowserRun:
-    workdir.mkdir(parents=True, exist_ok=True)
-    netlog = workdir / "netlog.json"
-    command = [
-        binary,
-        *CHROMIUM_FLAGS,
-        f"--user-data-dir={workdir / 'profile'}",
-        f"--log-net-log={netlog}",
-        *extra,
-        page.resolve().as_uri(),
-    ]
-    proc = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, f"chromium exited {proc.returncode}:\n{proc.stderr[-3000:]}"
-    return BrowserRun(proc.stdout, console_lines(proc.stderr), page_requests(netlog))
+@pytest.fixture(scope="module")
+def browser(published: Path, chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    with Browser(chromium, tmp_path_factory.mktemp("chromium")) as b:
+        b.open(published / "index.html")
+        drawn = " && ".join(f"document.querySelector('#{d} .main-svg')" for d in CHART_IDS.values())
+        b.wait_until(f"!!({drawn})", timeout=60)
+        yield b
 
 
-class _ChartCounter(HTMLParser):
-    """Counts, inside each chart div, the Plotly main SVGs and the trace groups drawn."""
-
-    def __init__(self, ids: set[str]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids = ids
-        self.svgs = dict.fromkeys(ids, 0)
-        self.traces = dict.fromkeys(ids, 0)
-        self._open: str | None = None
-        self._depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = dict(attrs)
-        if self._open is None:
-            if tag == "div" and attr.get("id") in self.ids:
-                self._open, self._depth = attr["id"], 1
-            return
-        classes = (attr.get("class") or "").split()
-        if tag == "div":
-            self._depth += 1
-        elif tag == "svg" and "main-svg" in classes:
-            self.svgs[self._open] += 1
-        elif tag == "g" and "trace" in classes:
-            self.traces[self._open] += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._open is not None and tag == "div":
-            self._depth -= 1
-            if self._depth == 0:
-                self._open = None
+@pytest.fixture(scope="module")
+def screenshots() -> Path:
+    """Where the screenshots are kept after the run (printed): $MIERUKA_SCREENSHOT_DIR, else
+    data/test-artefacts/dashboard-screenshots in the checkout (git-ignored). Not the pytest temporary
+    directory: pytest keeps only the last three of those, and other runs on the machine rotate them."""
+    default = PROJECT_ROOT / "data" / "test-artefacts" / "dashboard-screenshots"
+    target = Path(os.environ.get("MIERUKA_SCREENSHOT_DIR") or default)
+    target.mkdir(parents=True, exist_ok=True)
+    return target
 
 
-def chart_counts(dom: str) -> tuple[dict[str, int], dict[str, int]]:
-    parser = _ChartCounter(set(CHART_IDS.values()))
-    parser.feed(dom)
-    return parser.svgs, parser.traces
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _visible_rows(b: Browser, table: str) -> list[list[str]]:
+    return b.js(f"Array.from(document.querySelectorAll('{table} tbody tr')).map(tr => "
+                "Array.from(tr.querySelectorAll('td')).map(td => td.textContent))")
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _same(point: object, cell: str, scale: float | None) -> bool:
+    """A point drawn against its CSV cell: numbers (scaled back) to 1e-9, anything else as text."""
+    if isinstance(point, int | float) and not isinstance(point, bool):
+        if cell == "":
+            return False
+        return math.isclose(float(point), float(cell) / (scale or 1.0), rel_tol=1e-9, abs_tol=1e-12)
+    return str(point) == cell
+
+
+def _as_cell(value: object) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# tests
+
+
+def test_the_detectors_work(chromium: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!doctype html><html><body><p>x</p><script>console.error('boom error');</script>"
+        "<script>undefinedFunction();</script><img src='https://example.invalid/x.png'></body></html>",
+        encoding="utf-8",
+    )
+    with Browser(chromium, tmp_path / "chromium") as b:
+        b.open(bad)
+        assert any("boom error" in line for line in b.console()), b.console()
+        assert any(line.startswith("Uncaught") and "undefinedFunction" in line for line in b.console())
+        assert b.network_requests() == ["https://example.invalid/x.png"]
+
+
+def test_every_chart_is_drawn(browser: Browser) -> None:
+    for chart_id, div in CHART_IDS.items():
+        svgs = browser.js(f"document.querySelectorAll('#{div} svg.main-svg').length")
+        traces = browser.js(f"document.querySelectorAll('#{div} g.trace').length")
+        assert svgs >= 2, f"chart {chart_id} not drawn: {svgs} main-svg"
+        assert traces >= 1, f"chart {chart_id} has no trace drawn"
+    assert "No data" not in browser.js("document.body.innerText")  # every mart of the snapshots has rows
+
+
+def test_a_source_line_definition_and_csv_link_under_every_chart(browser: Browser, manifest: dict,
+                                                                  published: Path) -> None:
+    for spec in CHARTS:
+        card = f"#fig-{spec.chart_id}"
+        line = browser.js(f"document.querySelector('{card} .source-line').innerText")
+        links = browser.js(f"Array.from(document.querySelectorAll('{card} .source-line a')).map(a => a.href)")
+        for source in spec.sources:
+            info = SOURCES[source]
+            if source != "published":  # curated figures name their own publishers
+                assert info.publisher in line, (spec.chart_id, source, line)
+            if info.url:
+                assert info.url in links, (spec.chart_id, source)
+            assert f"data as of {fmt_when(manifest['source_vintages'][source])}" in line, (spec.chart_id, line)
+        definition = browser.js(f"document.querySelector('{card} .definition').innerText")
+        assert definition.startswith("Definition: ") and definition.endswith(".") and ". " not in definition
+        href = browser.js(f"document.querySelector('{card} a.csv-link').getAttribute('href')")
+        entry = manifest["charts"][spec.chart_id]
+        assert href == entry["path"] == spec.csv_name
+        assert hashlib.sha256((published / href).read_bytes()).hexdigest() == entry["sha256"]
+        assert browser.js(f"document.querySelector('{card} a.csv-link').hasAttribute('download')")
+
+
+def test_the_csv_downloaded_for_each_chart_equals_the_rows_drawn(browser: Browser, published: Path) -> None:
+    for spec in CHARTS:
+        downloaded = browser.download(f"#fig-{spec.chart_id} a.csv-link")
+        raw = downloaded.read_bytes()
+        assert raw == (published / spec.csv_name).read_bytes()
+        csv = pl.read_csv(raw, infer_schema=False)  # every cell as the text written
+        rows = list(csv.iter_rows(named=True))
+        traces = browser.js(
+            f"JSON.stringify(document.getElementById('{spec.div_id}').data.map(t => "
+            "({name: t.name, meta: t.meta, x: Array.from(t.x), y: Array.from(t.y)})))"
+        )
+        covered: set[int] = set()
+        for trace in json.loads(traces):
+            meta = trace["meta"]
+            picked = [i for i, row in enumerate(rows)
+                      if all(row[column] == _as_cell(value) for column, value in meta["rows"].items())]
+            assert len(picked) == len(trace["x"]) == len(trace["y"]), (spec.chart_id, trace["name"])
+            for i, x, y in zip(picked, trace["x"], trace["y"], strict=True):
+                assert _same(x, rows[i][meta["x"]], meta["x_scale"]), (spec.chart_id, trace["name"], x, rows[i])
+                assert _same(y, rows[i][meta["y"]], meta["y_scale"]), (spec.chart_id, trace["name"], y, rows[i])
+            covered |= set(picked)
+        missed = set(range(len(rows))) - covered
+        assert not missed, f"{spec.chart_id}: CSV rows not drawn: {sorted(missed)}"
+
+
+def test_the_table_browser_sorts_and_filters(browser: Browser, published: Path) -> None:
+    mart = pl.read_parquet(published / "digital_deficit_annual.parquet")
+    section, table = "#table-digital_deficit_annual", "#browse-digital_deficit_annual"
+    browser.js(f"document.querySelector('{section} summary').click()")
+    browser.wait_until(f"document.querySelector('{section}').dataset.ready === 'true'")
+    info = f"document.querySelector('{section} .dt-info').textContent"
+    assert f"of {mart.height} entries" in browser.js(info)
+    assert browser.js(f"document.querySelector('{section} a.mart-csv').getAttribute('href')") == \
+        "digital_deficit_annual.csv"
+
+    column = mart.columns.index("balance_jpy")
+    header = f"{table} thead tr:first-child th[data-dt-column='{column}']"
+    browser.js(f"document.querySelector(\"{header}\").click()")
+    ascending = [_number(r[column]) for r in _visible_rows(browser, table)]
+    assert ascending == sorted(mart["balance_jpy"].to_list())[: len(ascending)] and len(ascending) == 10
+    browser.js(f"document.querySelector(\"{header}\").click()")
+    descending = [_number(r[column]) for r in _visible_rows(browser, table)]
+    assert descending == sorted(mart["balance_jpy"].to_list(), reverse=True)[:10]
+
+    component = mart.columns.index("component")
+    browser.type_text(f"{table} thead input.column-filter[data-column='{component}']", "9062")
+    by_column = mart.filter(pl.col("component").str.contains("9062"))
+    browser.wait_until(f"{info}.includes('of {by_column.height} entries')")
+    browser.type_text(f"{section} .dt-search input", "narrow")
+    text_columns = [c for c, t in mart.schema.items() if t == pl.String]
+    both = by_column.filter(pl.any_horizontal([pl.col(c).str.to_lowercase().str.contains("narrow")
+                                               for c in text_columns]))
+    browser.wait_until(f"{info}.includes('of {both.height} entries (filtered from {mart.height} total')")
+    definition = mart.columns.index("definition")
+    shown = _visible_rows(browser, table)
+    assert shown and all(r[component] == "9062" and r[definition] == "narrow" for r in shown)
+
+    revisions = pl.read_parquet(published / "observation_revisions.parquet").height
+    browser.js("window.mieruka.openTable('observation_revisions').then(() => true)")
+    assert f"of {revisions:,} entries" in browser.js("document.querySelector('#table-observation_revisions "
+                                                       ".dt-info').textContent")
+
+
+def test_the_claims_filter_works(browser: Browser, published: Path) -> None:
+    claims = pl.read_parquet(published / "claims_check.parquet")
+    figures = claims.group_by("article_id", "figure_index").agg(pl.col("verdict"))
+    bodies = "document.querySelectorAll('table.claims tbody.claim')"
+    assert browser.js(f"{bodies}.length") == figures.height  # one row per figure
+    shown = f"Array.from({bodies}).filter(t => !t.hidden).map(t => t.dataset.verdicts)"
+    for verdict in claims["verdict"].unique().sort().to_list():
+        browser.js(f"document.querySelector(\"button.verdict-filter[data-verdict='{verdict}']\").click()")
+        visible = browser.js(shown)
+        expected = figures.filter(pl.col("verdict").list.contains(verdict)).height
+        assert len(visible) == expected and all(verdict in v.split() for v in visible), verdict
+        assert browser.js("document.getElementById('claims-shown').textContent") == \
+            f"{expected} of {figures.height} figures shown (verdict: {verdict})."
+    browser.js("document.querySelector(\"button.verdict-filter[data-verdict='']\").click()")
+    assert len(browser.js(shown)) == figures.height
+    pairs = claims.filter(pl.col("verdict") == "inconsistent_within_article")
+    for article, index in pairs.select("article_id", "figure_index").iter_rows():
+        verdicts = browser.js(f"document.querySelector(\"tbody.claim[data-figure='{article}:{index}']\")"
+                              ".dataset.verdicts").split()
+        assert "inconsistent_within_article" in verdicts and len(verdicts) >= 2
+    abouts = browser.js("Array.from(document.querySelectorAll('table.claims td.about')).map(td => td.innerText)")
+    assert not [a for a in abouts if re.search(r"\b(pub|bop)_\w+", a)]  # names, never ids
+    for name in claims["indicator_name_en"].drop_nulls().unique().to_list():
+        assert name in abouts
+
+
+def test_freshness_says_what_the_cli_says(browser: Browser, manifest: dict) -> None:
+    for source, state in manifest["sources"].items():
+        row = browser.js(f"(() => {{ const r = document.querySelector(\"tr.source[data-source='{source}']\"); "
+                         "return [r.dataset.state, r.dataset.data, r.innerText]; })()")
+        assert row[0] == state["state"] and row[1] == state["data"], source
+        assert state["state"] in row[2]
+    text = browser.js("document.getElementById('freshness').innerText")
+    assert not re.search(r"\bfresh\b", text, flags=re.I)
+    samples = [s for s, v in manifest["sources"].items() if v["data"] == "sample"]
+    assert samples  # the snapshots are samples: the table says so per source
+    for source in samples:
+        badge = browser.js(f"document.querySelector(\"tr.source[data-source='{source}'] .data-sample\").innerText")
+        assert badge == "sample"
+
+
+def test_banner_credits_and_links(browser: Browser, published: Path) -> None:
+    text = browser.js("document.body.innerText")
+    assert SAMPLE_BANNER_TEXT in text
+    assert BOJ_CREDIT in text and ESTAT_CREDIT in text
+    assert browser.js("!!document.querySelector('a[href=\"dictionary.md\"]')")
+    assert (published / "dictionary.md").is_file()
+
+
+def test_screenshots_are_kept(browser: Browser, screenshots: Path) -> None:
+    assert _japanese_fonts(), "no Japanese font: `apt-get install -y fonts-ipafont-gothic` failed"
+    browser.js("window.scrollTo(0, 0)")
+    shots = {}
+    for section in ["digital-deficit", "countries", "eu-japan-mirror", "revisions", "content-exports",
+                    "support-budgets", "pay-gap", "claims", "freshness", "tables"]:
+        shots[section] = screenshots / f"{section}.png"
+        browser.screenshot_element(f"#{section}", shots[section])
+    browser.js("document.querySelector(\"button.verdict-filter[data-verdict='definition_differs']\").click()")
+    shots["claims-filtered"] = screenshots / "claims-filtered.png"
+    browser.screenshot_element("#claims", shots["claims-filtered"])
+    browser.js("document.querySelector(\"button.verdict-filter[data-verdict='']\").click()")
+    shots["page"] = screenshots / "page.png"
+    size = browser.screenshot(shots["page"])
+    print(f"\ndashboard screenshots: {screenshots}")
+    for name, png in shots.items():
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n", name
+        width, height = struct.unpack(">II", data[16:24])
+        assert width >= 1000 and height >= 200 and len(data) > 20_000, (name, width, height, len(data))
+    assert size[1] > 5000  # the whole page, not the first screen
+
+
+def test_no_console_message_uncaught_error_or_network_request(browser: Browser) -> None:
+    """After everything above (load, clicks, typing, downloads, table browsing, screenshots)."""
+    assert browser.console() == []
+    assert browser.network_requests() == []
 
 
 class _Resources(HTMLParser):
@@ -209,117 +357,38 @@ class _Resources(HTMLParser):
             self.urls.append(str(attr["href"]))
 
 
-def external_resources(page: str) -> list[str]:
-    parser = _Resources()
-    parser.feed(page)
-    return [u for u in parser.urls if re.match(r"(?i)\s*(https?:)?//", u)]
-
-
-# ---------------------------------------------------------------------------------------------
-# fixtures: one real pipeline run, one DOM dump and one screenshot for the module
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
-    from flows.pipeline import pipeline
-
-    data = tmp_path_factory.mktemp("dashboard") / "data"
-    pipeline(data_dir=str(data), snapshots_dir=str(SNAPSHOTS))
-    return data / "published"
-
-
-@pytest.fixture(scope="module")
-def page_run(published: Path, chromium: str) -> BrowserRun:
-    return run_chromium(chromium, published / "index.html", published.parent / "chromium-dom", "--dump-dom")
-
-
-@pytest.fixture(scope="module")
-def screenshot(published: Path, chromium: str) -> tuple[Path, BrowserRun]:
-    png = published / "dashboard.png"
-    run = run_chromium(
-        chromium,
-        published / "index.html",
-        published.parent / "chromium-shot",
-        f"--screenshot={png}",
-        "--window-size=1400,4000",
-    )
-    print(f"dashboard screenshot: {png}")
-    return png, run
-
-
-# ---------------------------------------------------------------------------------------------
-# tests
-
-
-def test_the_detectors_work(chromium: str, tmp_path: Path) -> None:
-    bad = tmp_path / "bad.html"
-    bad.write_text(
-        "<!doctype html><html><body><p>x</p><script>console.error('boom error');</script>"
-        "<script>undefinedFunction();</script><img src='https://example.invalid/x.png'></body></html>",
-        encoding="utf-8",
-    )
-    run = run_chromium(chromium, bad, tmp_path / "chromium", "--dump-dom")
-    assert any("boom error" in line for line in run.console), run.console
-    assert any("Uncaught" in line for line in run.console), run.console
-    assert run.page_requests == ["https://example.invalid/x.png"]
-    assert chart_counts(run.dom) == (dict.fromkeys(CHART_IDS.values(), 0), dict.fromkeys(CHART_IDS.values(), 0))
-
-
-def test_every_chart_is_drawn(page_run: BrowserRun) -> None:
-    svgs, traces = chart_counts(page_run.dom)
-    for name, div_id in CHART_IDS.items():
-        assert svgs[div_id] >= 2, f"chart of {name} (#{div_id}) not drawn: {svgs[div_id]} main-svg"
-        assert traces[div_id] >= 1, f"chart of {name} (#{div_id}) has no trace drawn"
-    assert "No data" not in page_run.dom  # every mart of the shipped snapshots has rows
-
-
-def test_no_console_message_or_uncaught_error(page_run: BrowserRun, screenshot: tuple[Path, BrowserRun]) -> None:
-    assert page_run.console == []
-    assert screenshot[1].console == []
-
-
-def test_the_page_is_offline(published: Path, page_run: BrowserRun) -> None:
+def test_the_page_is_offline(published: Path, browser: Browser) -> None:
     source = (published / "index.html").read_text(encoding="utf-8")
-    assert external_resources(source) == []
-    assert external_resources(page_run.dom) == []
-    assert page_run.page_requests == []
-    # Plotly's JavaScript is inlined exactly once (its licence header), and each chart only calls it
-    assert len(re.findall(r"\* plotly\.js v\d", source)) == 1
-    assert source.count("Plotly.newPlot(") == len(CHART_IDS)
+    for page in (source, browser.js("document.documentElement.outerHTML")):
+        parser = _Resources()
+        parser.feed(page)
+        assert [u for u in parser.urls if re.match(r"(?i)\s*(https?:)?//", u)] == []
+    assert len(re.findall(r"\* plotly\.js v\d", source)) == 1  # inlined exactly once
+    assert source.count("Plotly.newPlot(") == len(CHARTS)
+    assert source.count("id='dt-bundle'") == 1
 
 
-def test_banner_credits_and_links(published: Path, page_run: BrowserRun) -> None:
-    dom = page_run.dom
-    assert 'id="sample-banner"' in dom and SAMPLE_BANNER_TEXT in dom
-    assert BOJ_CREDIT in dom
-    assert ESTAT_CREDIT in dom
-    assert 'href="dictionary.md"' in dom and (published / "dictionary.md").is_file()
-
-
-def test_claims_have_verdict_badges_and_their_sentences(published: Path, page_run: BrowserRun) -> None:
-    claims = pl.read_parquet(published / "claims_check.parquet")
-    assert claims.height > 0
-    for verdict in claims["verdict"].unique().to_list():
-        assert re.search(
-            rf"<span class=\"badge verdict\" style=\"background:#[0-9a-f]{{6}}\">{verdict}</span>", page_run.dom
-        ), verdict
-    source = (published / "index.html").read_text(encoding="utf-8")
-    for sentence in claims["sentence"].drop_nulls().unique().to_list():
-        assert html.escape(sentence) in source
-
-
-def test_screenshot_is_written(screenshot: tuple[Path, BrowserRun]) -> None:
-    png, _ = screenshot
-    data = png.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (1400, 4000)
-    assert len(data) > 100_000, f"{png} is only {len(data)} bytes"
-
-
-def test_a_missing_or_empty_mart_shows_no_data(published: Path, chromium: str, tmp_path: Path) -> None:
+def test_chart_csvs_are_byte_stable_and_listed_in_the_manifest(published: Path, manifest: dict,
+                                                                tmp_path: Path) -> None:
     copy = tmp_path / "published"
-    shutil.copytree(published, copy, ignore=shutil.ignore_patterns("*.png", "index.html"))
+    shutil.copytree(published, copy)
+    for path in copy.glob("chart-*.csv"):
+        path.unlink()
+    render_dashboard(copy)
+    again = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    assert again["charts"] == manifest["charts"] and set(manifest["charts"]) == set(CHART_IDS)
+    for entry in manifest["charts"].values():
+        data = (copy / entry["path"]).read_bytes()
+        assert data == (published / entry["path"]).read_bytes()
+        assert manifest["run_id"].encode() not in data and manifest["generated_at"][:13].encode() not in data
+        assert entry["rows"] == pl.read_csv(data, infer_schema=False).height
+    assert {k: v for k, v in again.items() if k != "charts"} == {k: v for k, v in manifest.items() if k != "charts"}
+
+
+def test_a_missing_or_empty_mart_shows_no_data(published: Path, browser: Browser, tmp_path: Path) -> None:
+    """Last: it takes the module's browser to another page."""
+    copy = tmp_path / "published"
+    shutil.copytree(published, copy, ignore=shutil.ignore_patterns("index.html", "chart-*.csv"))
     budgets = pl.read_parquet(copy / "support_budgets.parquet")
     budgets.head(0).write_parquet(copy / "support_budgets.parquet")
     manifest = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
@@ -328,33 +397,17 @@ def test_a_missing_or_empty_mart_shows_no_data(published: Path, chromium: str, t
     (copy / "creator_pay_gap.parquet").unlink()
     (copy / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
-    run = run_chromium(chromium, render_dashboard(copy), tmp_path / "chromium", "--dump-dom")
-    svgs, _ = chart_counts(run.dom)
-    assert "No data</b> — marts.support_budgets has no rows." in run.dom
-    assert "No data</b> — marts.creator_pay_gap was not published in this run." in run.dom
-    assert svgs[CHART_IDS["support_budgets"]] == 0 and svgs[CHART_IDS["creator_pay_gap"]] == 0
-    assert svgs[CHART_IDS["digital_deficit_annual"]] >= 2 and svgs[CHART_IDS["content_exports_vs_target"]] >= 2
-    assert run.console == []
-
-
-def test_article_text_is_escaped() -> None:
-    """A sentence is article text: whatever it holds is shown as text, never run as markup."""
-    claims = pl.DataFrame(
-        {
-            "article_id": ["a"],
-            "figure_index": [0],
-            "surface": ["<b>1兆円</b>"],
-            "sentence": ["<script>alert('x')</script> & <img src=x onerror=alert(1)>"],
-            "verdict": ["differs"],
-            "reason": ["r <i>"],
-            "is_sample": [False],
-        }
-    )
-    page = build_page(PageData({"generated_at": "now", "is_sample": False, "tables": {}}, {"claims_check": claims}), "")
-    assert "<script>alert" not in page and "<img src=x" not in page and "<b>1兆円" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(1)&gt;" in page
-    assert "sample-banner" not in page  # nothing flagged sample: no banner
-    assert page.count("<b>No data</b>") == len(CHART_IDS) + 2  # every chart, freshness and the table list
+    start = len(browser.events)
+    browser.open(render_dashboard(copy))
+    browser.wait_until(f"!!document.querySelector('#{CHART_IDS['digital-deficit']} .main-svg')")
+    text = browser.js("document.body.innerText")
+    assert "No data — marts.support_budgets has no rows." in text
+    assert "No data — marts.creator_pay_gap was not published in this run." in text
+    assert browser.js(f"document.getElementById('{CHART_IDS['pay-gap']}')") is None
+    assert not (copy / "chart-pay-gap.csv").exists() and (copy / "chart-digital-deficit.csv").is_file()
+    assert browser.js(f"document.querySelectorAll('#{CHART_IDS['content-exports']} .main-svg').length") >= 2
+    new_events = browser.events[start:]
+    assert [e for e in new_events if e.get("method") in ("Runtime.consoleAPICalled", "Runtime.exceptionThrown")] == []
 
 
 def test_dictionary_lists_every_table_and_column(published: Path) -> None:
