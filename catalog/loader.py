@@ -157,7 +157,8 @@ class Catalog:
 
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present: a catalog of thousands of series loads in a fraction of the time
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(f"{path.name}: cannot be read: {exc}") from exc
     if not isinstance(data, dict):

@@ -160,7 +160,7 @@ def load_task(wh: Warehouse, batch: LoadBatch) -> dict:
     """Every source's rows and the marts in one transaction (one process ran every source)."""
     con = wh.connect()
     try:
-        counts, retries = wh.write(
+        (counts, marts), retries = wh.write(
             con,
             lambda c, _retries: load_rows(c, batch),
             message=f"run {batch.run_id}: load and marts",
@@ -170,14 +170,16 @@ def load_task(wh: Warehouse, batch: LoadBatch) -> dict:
         _checkpoint(wh, con)
     finally:
         con.close()
-    return {"counts": counts, "retries": retries, "snapshot": snapshot}
+    _progress(f"  marts rebuilt: {', '.join(marts) or 'none (their inputs did not change)'}")
+    return {"counts": counts, "retries": retries, "snapshot": snapshot, "marts": marts}
 
 
-def load_rows(con, batch: LoadBatch) -> dict[str, SourceCounts]:
-    """`load_batch`'s work inside a transaction `Warehouse.write` opened (it commits or retries)."""
+def load_rows(con, batch: LoadBatch) -> tuple[dict[str, SourceCounts], list[str]]:
+    """`load_batch`'s work inside a transaction `Warehouse.write` opened (it commits or retries): the
+    per-source counts and the marts rebuilt."""
     counts = append_batch(con, batch)
-    apply_run(con, batch.run_id, batch.indicators, _now(), derive=lambda c: _check_pairs(c, batch.run_id))
-    return counts
+    marts = apply_run(con, batch.run_id, batch.indicators, _now(), derive=lambda c: _check_pairs(c, batch.run_id))
+    return counts, marts
 
 
 @task(name="apply-run-and-build-marts", cache_policy=NO_CACHE)
@@ -185,18 +187,19 @@ def apply_task(wh: Warehouse, run_id: str, indicators: pl.DataFrame, missing: pl
     """The serialized step of a fanned-out run, after every source loaded on its own: the ops.run_sources
     rows of sources whose flow run died before loading (`missing`), the replacements and the marts."""
 
-    def body(con, _retries: int) -> None:
+    def body(con, _retries: int) -> list[str]:
         insert_frame(con, "ops.run_sources", missing)
-        apply_run(con, run_id, indicators, _now(), derive=lambda c: _check_pairs(c, run_id))
+        return apply_run(con, run_id, indicators, _now(), derive=lambda c: _check_pairs(c, run_id))
 
     con = wh.connect()
     try:
-        _, retries = wh.write(con, body, message=f"run {run_id}: marts", before_commit=lambda: pause_point("load"))
+        marts, retries = wh.write(con, body, message=f"run {run_id}: marts", before_commit=lambda: pause_point("load"))
         snapshot = wh.last_commit(con)
         _checkpoint(wh, con)
     finally:
         con.close()
-    return {"retries": retries, "snapshot": snapshot}
+    _progress(f"  marts rebuilt: {', '.join(marts) or 'none (their inputs did not change)'}")
+    return {"retries": retries, "snapshot": snapshot, "marts": marts}
 
 
 def _checkpoint(wh: Warehouse, con) -> None:
@@ -404,13 +407,33 @@ class _Progress:
     error: str | None = None  # the sources' errors, once known
 
 
+@dataclass
+class _StageClock:
+    """Prints each stage's header and, when the next one starts, how long the last one took (an
+    operator sees where a long run spends its time; benchmarks/bench_scale.py reads these lines)."""
+
+    name: str | None = None
+    started: float = 0.0
+
+    def start(self, name: str, header: str) -> None:
+        self.finish()
+        _progress(header)
+        self.name, self.started = name, time.perf_counter()
+
+    def finish(self) -> None:
+        if self.name is not None:
+            _progress(f"  {self.name} took {time.perf_counter() - self.started:.2f} s")
+        self.name = None
+
+
 def _run(
     catalog: Catalog, wanted: list[str], mode: str, data: Path, snaps: Path, keep: int, run_id: str,
     progress: _Progress, plan: _Plan,
 ) -> RunSummary:
     wh = plan.wh
+    clock = _StageClock()
     _progress(f"mieruka run {run_id}: mode={mode}, sources={', '.join(wanted)}")
-    _progress(f"[1/4] warehouse: migrate ({wh.describe()})")
+    clock.start("migrate", f"[1/4] warehouse: migrate ({wh.describe()})")
     for path in remove_partial_files(data):
         _progress(f"  removed {path.name}, left by a publish that did not finish")
     con = wh.connect()
@@ -429,7 +452,8 @@ def _run(
     if plan.source_deployment:
         from flows.workers import fan_out
 
-        _progress(f"[2/4] fetch + parse + load, one flow run per source on {plan.source_deployment} ({mode})")
+        clock.start("fetch + parse + load",
+                    f"[2/4] fetch + parse + load, one flow run per source on {plan.source_deployment} ({mode})")
         results, counts, missing, retries = fan_out(
             wh, plan.source_deployment, run_id, wanted, mode, snaps, data, plan.settings, _progress
         )
@@ -437,12 +461,12 @@ def _run(
         failed = [r for r in results if r.status == "failed"]
         progress.failed_sources = len(failed)
         progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
-        _progress("[3/4] serialized step: replacements + marts (one transaction)")
+        clock.start("serialized step", "[3/4] serialized step: replacements + marts (one transaction)")
         applied_run = apply_task(wh, run_id, catalog.indicators_frame(), missing)
         retries += applied_run["retries"]
         snapshot = applied_run["snapshot"]
     else:
-        _progress(f"[2/4] fetch + parse ({mode})")
+        clock.start("fetch + parse", f"[2/4] fetch + parse ({mode})")
         settings = settings_from_env(mode, snaps)  # type: ignore[arg-type]
         intervals = {
             urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url
@@ -460,19 +484,20 @@ def _run(
         failed = [r for r in results if r.status == "failed"]
         progress.failed_sources = len(failed)
         progress.error = "\n".join(f"{r.source_id}: {r.error}" for r in failed) or None
-        _progress("[3/4] load + marts (one transaction)")
+        clock.start("load + marts", "[3/4] load + marts (one transaction)")
         batch = _batch(run_id, catalog, results)
         loaded = load_task(wh, batch)
         shutil.rmtree(stage_dir, ignore_errors=True)
         counts, retries, snapshot = loaded["counts"], loaded["retries"], loaded["snapshot"]
     summary = _finish(wh, run_id, mode, data, results, counts, retries, snapshot)
     progress.step = "publish"
-    _progress("[4/4] publish" + (f" (lake snapshot {snapshot})" if snapshot is not None else ""))
+    clock.start("publish", "[4/4] publish" + (f" (lake snapshot {snapshot})" if snapshot is not None else ""))
     vintages = _vintages(wh)
     credits = {sid: s.credit for sid, s in catalog.sources.items() if s.credit}
     states = source_states(wh, catalog)
     run = {"run_id": run_id, "mode": mode, "status": summary.status, "error": summary.error, "finished_at": _now()}
     published = publish_task(wh, data, run, vintages, credits, states, keep, snapshot)
+    clock.finish()
     progress.step = "record"
     _record_end(wh, run)
     summary.tables = published["tables"]

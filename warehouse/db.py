@@ -93,11 +93,45 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """(Re)build every mart from `warehouse/marts/NN_name.sql`, in file-name order (a mart may read
-    the marts numbered before it); return the file names run."""
+_INPUTS = re.compile(r"^--\s*inputs\s*:\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_CREATES_MART = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+marts\.\"?(\w+)", re.IGNORECASE)
+#: What changed in a load besides sources: the catalog's indicators (every mart shows their names).
+INDICATORS_INPUT = "indicators"
+
+
+def mart_inputs(path: Path) -> frozenset[str] | None:
+    """What a mart reads, as its file's header declares it (`-- inputs: boj, worldbank, indicators,
+    marts.digital_deficit_annual`; `*` = anything); None when undeclared (it is always rebuilt)."""
+    found = _INPUTS.search(path.read_text(encoding="utf-8"))
+    if found is None:
+        return None
+    return frozenset(word.strip() for word in found.group(1).split(",") if word.strip())
+
+
+def build_marts(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> list[str]:
+    """(Re)build the marts from `warehouse/marts/NN_name.sql`, in file-name order (a mart may read the
+    marts numbered before it); return the names of those rebuilt.
+
+    `changed` says what this load changed (source ids, `indicators`); None rebuilds every mart. A mart is
+    rebuilt when one of its declared inputs changed (a mart rebuilt before it counts as changed), when it
+    declares none, or when it does not exist yet; the others keep their rows, which are still right.
+    """
+    existing = {name for (name,) in con.sql(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()}
+    changed = None if changed is None else set(changed)
     names = []
     for path in sorted(MARTS_DIR.glob("*.sql")):
+        created = _CREATES_MART.search(path.read_text(encoding="utf-8"))
+        mart = created.group(1) if created else path.stem
+        inputs = mart_inputs(path)
+        stale = (
+            changed is None or inputs is None or mart not in existing
+            or bool(inputs & changed) or ("*" in inputs and bool(changed))
+        )
+        if not stale:
+            continue
         run_script(con, path)
-        names.append(path.stem)
+        names.append(mart)
+        if changed is not None:
+            changed.add(f"marts.{mart}")
     return names

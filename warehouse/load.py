@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse.db import build_marts, run_sql, sql_text
+from warehouse.db import INDICATORS_INPUT, build_marts, run_sql, sql_text
 
 #: Columns of the observation stage, in order (flows build it with `transforms.observations`).
 STAGE_OBSERVATION_SCHEMA: dict[str, pl.DataType] = {
@@ -214,18 +214,21 @@ def apply_run(
     indicators: pl.DataFrame,
     finished_at: datetime,
     derive: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-) -> None:
+) -> list[str]:
     """The run's serialized step, after its sources' appends: what must replace earlier rows (the
     indicators, each re-read article's figures and claims, each re-read source's code lists, source
-    health), then `derive`, then the marts. Call inside a transaction; safe to run again."""
-    con.execute("DELETE FROM core.indicators").fetchall()
+    health), then `derive`, then the marts whose inputs changed (recorded in ops.runs.marts_rebuilt).
+    Returns the marts rebuilt. Call inside a transaction; safe to run again."""
     con.register("stage_indicators", indicators)
+    changed = {INDICATORS_INPUT} if run_sql(con, "indicators_changed")[0][0] else set()
+    con.execute("DELETE FROM core.indicators").fetchall()
     run_sql(con, "replace_indicators")
     con.unregister("stage_indicators")
     con.register("stage_run", pl.DataFrame({"run_id": [run_id]}))
     run_sql(con, "apply_staged_article_rows")
     run_sql(con, "apply_staged_codes")
     health = con.sql(sql_text("run_source_outcomes")).fetchall()
+    changed |= {source for (source,) in run_sql(con, "changed_sources")}
     con.unregister("stage_run")
     for source_id, status, error, notes in health:
         run_sql(con, "upsert_source_health", {"source_id": source_id})
@@ -234,9 +237,11 @@ def apply_run(
             run_sql(con, "record_source_success", {"source_id": source_id, "at": finished_at})
         elif status == "failed":  # a skipped source is neither a success nor a failure
             run_sql(con, "record_source_failure", {"source_id": source_id, "at": finished_at, "error": error})
-    if derive is not None:
+    if derive is not None and changed:
         derive(con)
-    build_marts(con)
+    rebuilt = build_marts(con, changed)
+    run_sql(con, "record_marts_rebuilt", {"run_id": run_id, "marts": ", ".join(rebuilt)})
+    return rebuilt
 
 
 def fx_to_jpy(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

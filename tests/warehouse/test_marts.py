@@ -542,3 +542,45 @@ def test_observation_revisions_has_one_row_per_key_and_marks_exactly_the_revised
     # the replayed BOJ release history revises 2024 (9082 debit) and 2025 (9062 credit), with their nets
     assert revised_keys == [(48,)]
     assert mart == (keys[0][0], 48, 48, 48)
+
+
+def _mart_dumps(connection: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return {name: repr(connection.sql(f"SELECT * FROM marts.{name} ORDER BY ALL").fetchall()) for name in MART_ORDER}
+
+
+def test_every_mart_declares_each_input_its_rows_depend_on(warehouse: Path, tmp_path: Path) -> None:
+    """Change one input at a time (a source's values, the indicators' names) and rebuild every mart:
+    each mart whose rows change must declare that input, so a run that skips it is never wrong."""
+    copy = tmp_path / "inputs.duckdb"
+    shutil.copyfile(warehouse, copy)
+    connection = db.connect(copy)
+    try:
+        base = _mart_dumps(connection)
+        declared = {}
+        for path in sorted(db.MARTS_DIR.glob("*.sql")):
+            mart = next(m for m in MART_ORDER if f"marts.{m}" in path.read_text() and path.stem.endswith(m))
+            declared[mart] = db.mart_inputs(path)
+        sources = [s for (s,) in connection.sql("SELECT DISTINCT source_id FROM core.observation_versions").fetchall()]
+        changes = {s: f"UPDATE core.observation_versions SET value = value * 1.5 + 7 WHERE source_id = '{s}'"
+                   for s in sources}
+        changes["indicators"] = "UPDATE core.indicators SET name_en = name_en || ' (renamed)'"
+        checked = 0
+        for changed, statement in changes.items():
+            connection.execute("BEGIN TRANSACTION").fetchall()
+            connection.execute(statement).fetchall()
+            db.build_marts(connection)
+            after = _mart_dumps(connection)
+            connection.execute("ROLLBACK").fetchall()
+            for mart, dump in after.items():
+                if dump != base[mart]:
+                    checked += 1
+                    inputs = declared[mart]
+                    assert inputs is not None and (changed in inputs or "*" in inputs), (
+                        f"marts.{mart} changes with {changed} but its -- inputs: line does not name it")
+        assert checked >= len(MART_ORDER)  # every mart reacted to some change: the check had teeth
+        # and an unchanged warehouse rebuilds nothing: every declared input is unchanged
+        assert db.build_marts(connection, set()) == []
+        assert set(db.build_marts(connection, {"eurostat"})) == {"eu_japan_digital_mirror", "indicator_latest",
+                                                                  "observation_revisions", "claims_check"}
+    finally:
+        connection.close()

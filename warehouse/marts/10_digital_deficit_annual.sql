@@ -1,3 +1,4 @@
+-- inputs: boj, worldbank, indicators
 -- grain: year, definition, component
 -- unit credit_jpy, debit_jpy, balance_jpy: JPY
 -- unit credit_usd, debit_usd, balance_usd: USD

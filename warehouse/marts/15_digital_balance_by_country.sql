@@ -1,3 +1,4 @@
+-- inputs: oecd, boj, worldbank, indicators, marts.digital_deficit_annual
 -- grain: year, area, definition
 -- unit balance_usd, gdp_usd: USD
 -- unit balance_pct_gdp: percent

@@ -1,3 +1,4 @@
+-- inputs: published, indicators
 -- grain: year, target_year
 -- unit overseas_sales_jpy, target_jpy, gap_jpy: JPY
 -- unit multiple_needed: ratio

@@ -1,3 +1,4 @@
+-- inputs: published, boj, indicators
 -- grain: indicator_id, area, period
 -- unit amount_jpy: JPY
 -- unit amount_usd: USD

@@ -1,3 +1,4 @@
+-- inputs: published, boj, indicators
 -- grain: indicator_id, area, year, announced_period
 -- unit amount_jpy, cumulative_jpy, announced_total_jpy: JPY
 -- unit amount_usd: USD

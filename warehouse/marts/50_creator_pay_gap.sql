@@ -1,3 +1,4 @@
+-- inputs: estat, published, indicators
 -- grain: age_group, year
 -- unit national_annual_pay_jpy, arts_occupation_annual_pay_jpy, animator_annual_pay_jpy, gap_jpy: JPY
 -- unit gap_pct: percent

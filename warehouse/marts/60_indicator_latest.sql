@@ -1,3 +1,4 @@
+-- inputs: *
 -- grain: indicator_id, area
 -- unit value: [unit]
 -- marts.indicator_latest: the latest current value of every indicator in every area, with what it means.

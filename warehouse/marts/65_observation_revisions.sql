@@ -1,3 +1,4 @@
+-- inputs: *
 -- grain: indicator_id, area, period
 -- unit first_value, latest_value, revision: [unit]
 -- unit revision_pct: percent

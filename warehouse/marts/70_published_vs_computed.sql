@@ -1,3 +1,4 @@
+-- inputs: published, boj, indicators, marts.digital_deficit_annual
 -- grain: period, indicator_id
 -- unit published_jpy, computed_jpy, difference_jpy: JPY
 -- unit difference_pct: percent

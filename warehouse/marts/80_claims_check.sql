@@ -1,3 +1,4 @@
+-- inputs: *
 -- grain: article_id, figure_index, surface, verdict
 -- unit value: [unit]
 -- unit official_value: [unit]

@@ -1,3 +1,4 @@
+-- inputs: boj, eurostat, worldbank, indicators
 -- grain: year, item
 -- unit japan_credit_jpy, eu_debit_jpy, credit_gap_jpy, japan_debit_jpy, eu_credit_jpy, debit_gap_jpy: JPY
 -- unit japan_credit_eur, eu_debit_eur, japan_debit_eur, eu_credit_eur: EUR
