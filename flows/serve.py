@@ -87,8 +87,8 @@ def port_in_use(port: int) -> bool:
 class PrefectServer:
     """A Prefect API server on 127.0.0.1, run as a child of this process.
 
-    one_shot: the ephemeral kind `mieruka run` needs (no UI, no background services, any free
-    port); otherwise the kind `mieruka serve` needs (UI and scheduler on, on `port`).
+    one_shot: the ephemeral server `mieruka run` needs (no UI, no background services, any free
+    port); otherwise the one `mieruka serve` needs (UI and scheduler on, on `port`).
     """
 
     def __init__(self, log_path: Path, port: int | None = None, one_shot: bool = True) -> None:

@@ -15,7 +15,7 @@ What is checked, exactly:
   figures with that verdict;
 - freshness: the manifest's state word (as `mieruka status` prints it) per source, never "fresh";
 - console and network: no console message, no uncaught exception, no request leaving the machine,
-  after all of the above; `test_the_detectors_work` proves those detectors catch each kind;
+  after all of the above; `test_the_detectors_work` proves those detectors catch each fault;
 - screenshots: the whole page and each section, with a Japanese font, kept for a person to look at in
   $MIERUKA_SCREENSHOT_DIR or data/test-artefacts/dashboard-screenshots/ (the path is printed).
 If Chromium is missing, set-up installs it with `apt-get update && apt-get install -y chromium`; if that
