@@ -234,7 +234,13 @@ def replace_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
 
 
 def _replace_article_rows(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> None:
-    """Figures, claims and pairs of each article in the batch replace that article's earlier ones."""
+    """Figures, claims and pairs of each article in the batch replace that article's earlier ones.
+
+    They are derived from one text, so they follow the article's current version: a new text with no
+    figures leaves none. When the batch holds several texts of one article (an older recording
+    replayed before the latest), only the figures and claims of its latest text are kept; the older
+    texts are stored as history (core.article_versions) without figures.
+    """
     staged = [f.select("article_id") for f in (batch.figures, batch.claims, batch.pairs) if f.height]
     if batch.articles.height:
         staged.append(batch.articles.select("article_id"))
@@ -244,10 +250,30 @@ def _replace_article_rows(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> N
     con.register("stage_article_ids", articles)
     run_sql(con, "delete_article_rows")
     con.unregister("stage_article_ids")
-    _insert(con, "core.figures", batch.figures)
-    _insert(con, "core.claims", batch.claims)
+    _insert(con, "core.figures", _of_latest_texts(batch.figures, batch.articles))
+    _insert(con, "core.claims", _of_latest_texts(batch.claims, batch.articles))
     _insert(con, "core.figure_pairs", batch.pairs)
     run_sql(con, "drop_duplicate_article_rows")
+
+
+def _of_latest_texts(rows: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (figures or claims) without those read from a text that a later staged text of the same
+    article replaces in this batch."""
+    if rows.height == 0 or "article_sha256" not in rows.columns or articles.height == 0:
+        return rows
+    superseded = (
+        articles.sort("first_seen", "sha256")
+        .with_columns(pl.col("sha256").shift(-1).over("article_id").alias("_next"))
+        .filter(pl.col("_next").is_not_null() & (pl.col("_next") != pl.col("sha256")))
+        .select("article_id", pl.col("sha256").alias("article_sha256"))
+        .unique()
+    )
+    latest = articles.sort("first_seen", "sha256").group_by("article_id").agg(pl.col("sha256").last())
+    # a text that is both superseded and the latest (A, B, A in one batch) keeps its rows
+    superseded = superseded.join(
+        latest.rename({"sha256": "article_sha256"}), on=["article_id", "article_sha256"], how="anti"
+    )
+    return rows.join(superseded, on=["article_id", "article_sha256"], how="anti")
 
 
 def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> pl.DataFrame:
