@@ -116,6 +116,8 @@ def parse_article(body: bytes, source: Source, info: ResponseInfo) -> Parsed:
 
 class ArticlePageAdapter(SourceAdapter):
     kind: ClassVar[str] = "article_url"
+    #: 2: figures and claims carry the text's sha256 (article versions) and claims the definition named
+    version: ClassVar[int] = 2
 
     def check(self, source: Source) -> None:
         if not source.options.get("url"):
