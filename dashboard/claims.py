@@ -30,10 +30,9 @@ def badge(verdict: str | None) -> str:
 
 
 def official_unit(row: dict, units: dict[str, str]) -> str | None:
-    """The unit official_value is in: yen for a pair checked within the article, else the unit of the
-    indicator compared with (it may differ from the claim's, e.g. TWD vs JPY), else the claim's."""
-    if row.get("verdict") == PAIR_VERDICT:
-        return "JPY"
+    """The unit official_value is in: that of the indicator compared with (it may differ from the
+    claim's, e.g. TWD vs JPY), else the claim's. (A pair checked within the article is in the pair_*
+    columns, in yen; official_value stays the official one.)"""
     return units.get(str(row.get("indicator_id")), row.get("unit"))
 
 

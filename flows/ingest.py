@@ -177,8 +177,9 @@ def _request_series(
             elif request.required:
                 raise
             else:
-                result.stage("quarantine", _quarantine_frame(ctx, source.id, None, None, str(exc), request.url))
-                result.rows_quarantined += 1
+                if isinstance(exc, FetchError):  # a payload error was quarantined where its body was read
+                    result.stage("quarantine", _quarantine_frame(ctx, source.id, None, None, str(exc), request.url))
+                    result.rows_quarantined += 1
                 result.rows_parsed += 1
                 return follow
         follow.extend(parsed.follow)
@@ -244,7 +245,7 @@ def _process(
         parsed = adapter.parse(response.body, request, source, catalog, info)
     except PayloadError as exc:
         error = PayloadError(source.id, f"GET {response.url}: {exc.message}")
-        result.stage("quarantine", _quarantine_frame(ctx, source.id, sha, None, str(error), None))
+        result.stage("quarantine", _quarantine_frame(ctx, source.id, sha, None, str(error), response.url))
         result.rows_quarantined += 1
         raise error from exc
     _note(ctx, source, result, parsed.notes)

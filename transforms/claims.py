@@ -17,6 +17,11 @@ area names, period expressions, equivalence and comparison words). The rules, in
 * **Period**: a period expression in the clause, the sentence, then the window (there only one that
   fits the figure: a deadline for a target or estimate, a plain year otherwise); else the publication
   year (``inferred_from_publication``), except for a target, whose year cannot be guessed.
+* **Definition**: for a topic with ``definitions`` (the digital deficit: ``including_hidden``), a
+  definition word in the figure's sentence and not past a neighbouring figure ("le déficit numérique
+  global ... 45兆円", "隠れデジタル赤字を含め45兆円"); an amount the article repeats (same topic,
+  unit and value) takes the definition named at another of its occurrences. Null: the topic's
+  default definition.
 * A figure given as another's equivalent in another currency ("196,6 万円 (environ 40 000 TWD)")
   shares that figure's claim.
 
@@ -61,6 +66,7 @@ CLAIM_SCHEMA: dict[str, pl.DataType] = {
     "area": pl.String(),
     "period": pl.String(),  # YYYY or FYYYYY
     "period_kind": pl.String(),  # stated | target | inferred_from_publication
+    "definition": pl.String(),  # a definition of the topic named near the figure (lexicon); null: the default
     "sentence": pl.String(),
     "confidence": pl.Float64(),
     "note": pl.String(),
@@ -111,6 +117,7 @@ class _Topic:
     keywords: _Keywords
     weak_keywords: _Keywords
     variant_of: tuple[str, ...]
+    definitions: tuple[tuple[str, _Keywords], ...] = ()  # definition id -> words that name it
 
 
 @dataclass(frozen=True)
@@ -213,6 +220,13 @@ def _compile_lexicon(raw: dict[str, Any], source: str) -> Lexicon:
             foreign[base] = topic_id
         words = _words_by_language(entry.get("keywords"), f"{where}.keywords")
         weak = _words_by_language(entry.get("weak_keywords"), f"{where}.weak_keywords")
+        definitions = entry.get("definitions") or {}
+        if not isinstance(definitions, dict):
+            raise LexiconError(f"{where}.definitions: expected a mapping of definition id -> words per language")
+        named = tuple(
+            (str(d), _alternation(_words_by_language(ws, f"{where}.definitions.{d}"), f"{where}.definitions.{d}"))
+            for d, ws in definitions.items()
+        )
         topics.append(
             _Topic(
                 topic_id,
@@ -221,6 +235,7 @@ def _compile_lexicon(raw: dict[str, Any], source: str) -> Lexicon:
                 _alternation(words, where),
                 _alternation(weak, where),
                 variant_of,
+                named,
             )
         )
     known = {t.id for t in topics}
@@ -559,6 +574,8 @@ class _Claim:
     period_kind: str | None = None
     period_how: str = ""
     period_factor: float = 0.85
+    definition: str | None = None
+    definition_how: str = ""
 
 
 def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -591,8 +608,9 @@ def _find(
 
 def _scan(
     masked: str, lexicon: Lexicon, regions: list[tuple[int, int]]
-) -> tuple[_Hits, _Hits, _Hits, _Hits, Counter[str]]:
-    """Keyword, area, period and comparison matches near the figures, and area mentions of the article."""
+) -> tuple[_Hits, _Hits, _Hits, _Hits, _Hits, Counter[str]]:
+    """Keyword, area, period, comparison and definition matches near the figures, and area mentions of
+    the article. A definition hit's label is the definition, its role the topic it belongs to."""
     lowered = masked.lower()  # only to skip keyword sets absent from the text
     topics = [
         _Hit(m.start(), m.end(), t.id, role, m.group())
@@ -611,7 +629,14 @@ def _scan(
     for code, words in (*lexicon.area_names, *lexicon.area_adjectives):
         mentions[code] += len(_find(words, masked, opening, lowered))
     comparisons = [_Hit(m.start(), m.end(), "cmp") for m in _find(lexicon.comparison, masked, regions, lowered)]
-    return _Hits(topics), _Hits(areas), _Hits(_period_hits(masked, lexicon, regions)), _Hits(comparisons), mentions
+    definitions = [
+        _Hit(m.start(), m.end(), definition, t.id, m.group())
+        for t in lexicon.topics
+        for definition, words in t.definitions
+        for m in _find(words, masked, regions, lowered)
+    ]
+    periods = _Hits(_period_hits(masked, lexicon, regions))
+    return _Hits(topics), _Hits(areas), periods, _Hits(comparisons), _Hits(definitions), mentions
 
 
 def _period_hits(masked: str, lexicon: Lexicon, regions: list[tuple[int, int]]) -> list[_Hit]:
@@ -688,7 +713,7 @@ class _Resolver:
             p_lo, p_hi = geo.paragraph(f.start, f.end)
             regions.append((min(s_lo, max(p_lo, f.start - window)), max(s_hi, min(p_hi, f.end + window))))
         scanned = _scan(masked, lexicon, _merge(regions))
-        self.topic_hits, self.area_hits, self.period_hits, self.comparisons, mentions = scanned
+        self.topic_hits, self.area_hits, self.period_hits, self.comparisons, self.definition_hits, mentions = scanned
         self.about_home = _about_home(mentions, self.lang, figs, self.settings)
         self.topic_class = {t.id: t.unit_class for t in lexicon.topics}
 
@@ -749,6 +774,20 @@ class _Resolver:
             ):
                 claim.base_topic, claim.topic_score = ptopic, 0.4
                 claim.topic_how = f"topic {ptopic} continued from the previous figure {pfig.surface} (no keyword near)"
+
+    def definition(self, k: int, topic: str, sent: tuple[int, int]) -> tuple[str, str] | None:
+        """(definition, how) named for figure `k` of `topic`: the nearest definition word of the topic in
+        its sentence, not past a neighbouring figure nor a comparison word after it."""
+        fig = self.figs[k]
+        lo = max(sent[0], self.figs[k - 1].end if k > 0 else 0)
+        hi = min(sent[1], self.figs[k + 1].start if k + 1 < len(self.figs) else sent[1])
+        cands = [
+            h for h in self.definition_hits.within(lo, hi) if h.role == topic and not self._compared(fig, h, sent)
+        ]
+        if not cands:
+            return None
+        best = min(cands, key=lambda h: (_gap(fig, h), h.start))
+        return best.label, f"definition {best.label} from '{best.surface}' ({_side(fig, best)})"
 
     def _area(self, claim: _Claim, k: int, sent: tuple[int, int], clause: tuple[int, int]) -> None:
         fig, settings = self.figs[k], self.settings
@@ -855,14 +894,18 @@ def resolve_claims(
     indicator = {t.id: t.indicator_id for t in lexicon.topics}
     home = settings.get("home_area")
     max_sentence = int(settings.get("sentence_max_chars", 400))
-    rows: list[dict[str, Any]] = []
-    for fig, claim in zip(figs, claims, strict=True):
+    topics: list[str | None] = []
+    for claim in claims:
         topic = claim.base_topic
         if topic is not None and claim.area_named and claim.area != home:
             variant = lexicon.foreign_variant.get(topic)
             if variant is not None:
                 topic = variant
                 claim.topic_how += f"; {variant} for a figure about {claim.area}"
+        topics.append(topic)
+    _definitions(resolver, figs, claims, topics)
+    rows: list[dict[str, Any]] = []
+    for fig, claim, topic in zip(figs, claims, topics, strict=True):
         if topic is None and not claim.area_named and claim.period_kind not in ("stated", "target"):
             continue  # nothing links this figure
         confidence = (claim.topic_score if topic is not None else 0.3) * claim.period_factor
@@ -876,13 +919,41 @@ def resolve_claims(
                 "area": claim.area,
                 "period": claim.period,
                 "period_kind": claim.period_kind,
+                "definition": claim.definition,
                 "sentence": _sentence_text(text, claim.sentence, fig, max_sentence),
                 "confidence": round(min(1.0, max(0.0, confidence)), 3),
-                "note": "; ".join((claim.topic_how or "no topic keyword near", claim.area_how, claim.period_how)),
+                "note": "; ".join(
+                    h for h in (claim.topic_how or "no topic keyword near", claim.area_how, claim.period_how,
+                                claim.definition_how) if h
+                ),
             }
         )
     rows.sort(key=lambda r: r["figure_index"])
     return pl.DataFrame(rows, schema=CLAIM_SCHEMA) if rows else pl.DataFrame(schema=CLAIM_SCHEMA)
+
+
+def _definitions(resolver: _Resolver, figs: list[_Fig], claims: list[_Claim], topics: list[str | None]) -> None:
+    """Set the definition each claim's sentence names; an amount repeated in the article (same topic,
+    unit and value) with none of its own takes the one named at its nearest other occurrence."""
+    with_definitions = {t.id for t in resolver.lexicon.topics if t.definitions}
+    named: dict[tuple[str, str | None, float | None], list[int]] = {}
+    for k, (claim, topic) in enumerate(zip(claims, topics, strict=True)):
+        if topic not in with_definitions:
+            continue
+        found = resolver.definition(k, topic, claim.sentence)
+        if found is not None:
+            claim.definition, claim.definition_how = found
+            named.setdefault((topic, figs[k].unit, figs[k].value), []).append(k)
+    for k, (claim, topic) in enumerate(zip(claims, topics, strict=True)):
+        if claim.definition is not None or topic not in with_definitions or figs[k].value is None:
+            continue
+        others = named.get((topic, figs[k].unit, figs[k].value))
+        if others:
+            j = min(others, key=lambda i: (abs(i - k), i))
+            claim.definition = claims[j].definition
+            claim.definition_how = (
+                f"definition {claim.definition} from figure {figs[j].index}, the same amount where the article names it"
+            )
 
 
 def _sentence_text(text: str, sent: tuple[int, int], fig: _Fig, limit: int) -> str:

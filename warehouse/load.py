@@ -198,8 +198,9 @@ def append_batch(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, 
     con.unregister("stage_articles")
     if batch.articles.height:
         _insert(con, "ops.staged_articles", batch.articles.select("article_id", "load_id").unique())
-    _insert(con, "ops.staged_figures", batch.figures)
-    _insert(con, "ops.staged_claims", batch.claims)
+    # figures and claims follow an article's latest text: those of a text this batch replaces are not kept
+    _insert(con, "ops.staged_figures", _of_latest_texts(batch.figures, batch.articles))
+    _insert(con, "ops.staged_claims", _of_latest_texts(batch.claims, batch.articles))
     _insert(con, "ops.staged_codes", batch.codelists)
     _insert(con, "raw.fetches", batch.fetches)
     _insert(con, "ops.quarantine", batch.quarantine)
@@ -262,6 +263,26 @@ def replace_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
     """Equivalent pairs are recomputed for every article on each load (the FX rates may have changed)."""
     run_sql(con, "clear_pairs")
     _insert(con, "core.figure_pairs", pairs)
+
+
+def _of_latest_texts(rows: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (figures or claims) without those read from a text that a later staged text of the same
+    article replaces in this batch."""
+    if rows.height == 0 or "article_sha256" not in rows.columns or articles.height == 0:
+        return rows
+    superseded = (
+        articles.sort("first_seen", "sha256")
+        .with_columns(pl.col("sha256").shift(-1).over("article_id").alias("_next"))
+        .filter(pl.col("_next").is_not_null() & (pl.col("_next") != pl.col("sha256")))
+        .select("article_id", pl.col("sha256").alias("article_sha256"))
+        .unique()
+    )
+    latest = articles.sort("first_seen", "sha256").group_by("article_id").agg(pl.col("sha256").last())
+    # a text that is both superseded and the latest (A, B, A in one batch) keeps its rows
+    superseded = superseded.join(
+        latest.rename({"sha256": "article_sha256"}), on=["article_id", "article_sha256"], how="anti"
+    )
+    return rows.join(superseded, on=["article_id", "article_sha256"], how="anti")
 
 
 def _with_counts(run_sources: pl.DataFrame, counts: dict[str, SourceCounts]) -> pl.DataFrame:

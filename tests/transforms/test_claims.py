@@ -478,3 +478,56 @@ def test_resolve_claims_never_raises_and_keeps_figure_index_in_range(
     pairs = check_equivalent_pairs(text, figures, {"TWD": 4.5, "USD": float("nan")})
     assert pairs.schema == pl.Schema(PAIR_SCHEMA)
     assert all(0 <= i < figures.height for i in pairs["figure_index_a"].to_list() + pairs["figure_index_b"].to_list())
+
+
+# --------------------------------------------------------------------------------------------------
+# Definitions a figure's sentence names (the digital deficit including the hidden part)
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_seeds_45_trillion_is_the_deficit_including_the_hidden_part(seed_claims: pl.DataFrame) -> None:
+    # "le déficit numérique global du pays pourrait atteindre 45兆円" names it; the lead and the heading
+    # repeat the amount without the word and take it from there
+    rows = [claim_of(seed_claims, index_of("45兆円", nth)) for nth in range(3)]
+    assert [r["definition"] for r in rows] == ["including_hidden"] * 3
+    assert "definition including_hidden from 'global'" in rows[2]["note"]
+    assert "the same amount where the article names it" in rows[0]["note"]
+    others = seed_claims.filter(~pl.col("figure_index").is_in([index_of("45兆円", n) for n in range(3)]))
+    assert others["definition"].null_count() == others.height
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "spec", "definition"),
+    [
+        ("ja", "隠れデジタル赤字を含めると、デジタル赤字は2035年に最大45兆円に拡大する。",
+         ("45兆円", 4.5e13, "JPY", "estimate"), "including_hidden"),
+        ("en", "Including the hidden digital deficit, Japan's digital deficit could reach 45 trillion yen by 2035.",
+         ("45 trillion yen", 4.5e13, "JPY", "estimate"), "including_hidden"),
+        ("fr", "Le déficit numérique, y compris la part cachée, pourrait atteindre 45兆円 d'ici 2035.",
+         ("45兆円", 4.5e13, "JPY", "estimate"), "including_hidden"),
+        ("en", "Japan's digital deficit could reach 28 trillion yen by 2035 in the pessimistic scenario.",
+         ("28 trillion yen", 2.8e13, "JPY", "estimate"), None),
+        ("ja", "デジタル赤字は2035年に28兆円に拡大する可能性がある。", ("28兆円", 2.8e13, "JPY", "estimate"), None),
+    ],
+)
+def test_a_definition_word_in_the_sentence_names_the_definition(
+    lang: str, text: str, spec: tuple, definition: str | None
+) -> None:
+    row = resolve_claims(text, figures_for(text, spec), lang, "a", 2025).row(0, named=True)
+    assert row["topic"] == "digital_deficit"
+    assert row["definition"] == definition
+
+
+def test_a_definition_word_does_not_reach_past_a_neighbouring_figure() -> None:
+    text = "Le déficit numérique global atteindrait 45兆円, contre 28兆円 pour les seuls services, d'ici 2035."
+    specs = [("45兆円", 4.5e13, "JPY", "estimate"), ("28兆円", 2.8e13, "JPY", "estimate")]
+    claims = resolve_claims(text, figures_for(text, *specs), "fr", "a", 2025)
+    assert claims["definition"].to_list() == ["including_hidden", None]
+
+
+def test_only_topics_with_definitions_carry_one() -> None:
+    text = "La balance courante globale du Japon a atteint 29兆円 en 2024."
+    row = resolve_claims(text, figures_for(text, ("29兆円", 2.9e13, "JPY", "exact")), "fr", "a", 2025).row(
+        0, named=True
+    )
+    assert row["topic"] == "current_account_balance" and row["definition"] is None

@@ -278,7 +278,7 @@ MART_ORDER = {
     "indicator_latest": ("indicator_id", "area"),
     "observation_revisions": ("indicator_id", "area", "period"),
     "published_vs_computed": ("period", "indicator_id"),
-    "claims_check": ("article_id", "figure_index", "surface", "verdict"),
+    "claims_check": ("article_id", "figure_index"),
     "eu_japan_digital_mirror": ("year", "item"),
 }
 

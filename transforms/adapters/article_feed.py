@@ -28,6 +28,8 @@ CONTENT_TYPE = "application/rss+xml; charset=utf-8"
 
 class ArticleFeedAdapter(SourceAdapter):
     kind: ClassVar[str] = "article_feed"
+    #: 2: figures and claims carry the text's sha256 (article versions) and claims the definition named
+    version: ClassVar[int] = 2
 
     def check(self, source: Source) -> None:
         if not source.options.get("url"):

@@ -74,13 +74,15 @@ def parse_article(body: bytes, source: Source, info: ResponseInfo) -> Parsed:
     figures = extraction.frame
     if extraction.truncated:
         overflow.append((extraction.overflow_reason or "figures beyond max_figures", text[extraction.stopped_at:]))
+    text_sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     claims = resolve_claims(text, figures, language or "en", ident, published.year if published else None)
+    claims = claims.with_columns(pl.lit(text_sha).alias("article_sha256"))
     title = doc.title or next((line.strip() for line in text.splitlines() if line.strip()), None)
     article = pl.DataFrame(
         [{
             "article_id": ident, "url": info.url, "title": title, "language": language, "published_at": published,
             "published_at_inferred": inferred, "text": text,
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "repeated_chars_removed": removed,
+            "sha256": text_sha, "repeated_chars_removed": removed,
         }],
         schema=ARTICLE_COLUMNS,
     )
@@ -98,6 +100,7 @@ def parse_article(body: bytes, source: Source, info: ResponseInfo) -> Parsed:
         "value_low",
         "value_high",
         pl.lit(language, dtype=pl.String).alias("language"),
+        pl.lit(text_sha).alias("article_sha256"),
     )
     rejected = pl.DataFrame(
         {
@@ -113,6 +116,8 @@ def parse_article(body: bytes, source: Source, info: ResponseInfo) -> Parsed:
 
 class ArticlePageAdapter(SourceAdapter):
     kind: ClassVar[str] = "article_url"
+    #: 2: figures and claims carry the text's sha256 (article versions) and claims the definition named
+    version: ClassVar[int] = 2
 
     def check(self, source: Source) -> None:
         if not source.options.get("url"):

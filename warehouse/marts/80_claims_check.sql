@@ -1,11 +1,14 @@
 -- inputs: *
--- grain: article_id, figure_index, surface, verdict
+-- grain: article_id, figure_index
 -- unit value: [unit]
 -- unit official_value: [unit]
+-- unit pair_value_jpy: JPY
 -- unit relative_difference: fraction
--- marts.claims_check: every figure an article claims (core.claims + core.figures + core.articles)
--- checked against the official or published value as known on the article's publication date, plus
--- one row per pair of figures the article gives as equivalents that disagree (core.figure_pairs).
+-- marts.claims_check: one row per figure an article claims (core.claims + core.figures of the current
+-- version of each article, core.articles), checked against the official or published value as known on
+-- the article's publication date; a figure the article gives with an equivalent amount in another
+-- currency (core.figure_pairs) carries that pair's check in the pair_* columns, on both figures' rows.
+-- A figure of a disagreeing pair has a row even when it claims nothing else.
 --
 -- What a claim is compared with (the series of a claim):
 --   * the catalog indicator of its topic (core.claims.indicator_id, e.g. gdp -> wb_gdp_usd); monthly
@@ -20,6 +23,11 @@
 --     target, a year after the article's year, or qualifier target), at 'actual' series otherwise.
 --     same_definition FALSE marks a series that is about the topic but measures something else than
 --     what the claim names (verdict definition_differs, with the note as reason).
+--   * the definition a claim names (core.claims.definition, from the lexicon: "le déficit numérique
+--     global", "隠れデジタル赤字" -> including_hidden) picks the series of that definition
+--     (claim_definition below; NULL is the topic's default definition): a digital deficit including
+--     the hidden part is compared with METI's upper bound of that definition first, the services-only
+--     scenarios are then of another definition (same_definition FALSE), and the other way round.
 --
 -- Circular sources: a curated indicator with only_source_is_article was curated from a news article and
 -- that article is its only source (catalog/curated/published_figures.csv, only_source_is_article).
@@ -52,10 +60,16 @@
 -- state a bound: at_least is consistent when claim <= official x 1.05 (a lower bound must not exceed
 -- the fact), at_most when claim >= official x 0.95.
 --
--- Verdicts, first that applies: unverifiable (no topic; circular as above), projection (the chosen
--- series is a projection: official_value is the projection nearest the claim and the reason lists
--- them all; or a future period with nothing to compare with), unverifiable (nothing to compare
--- with), definition_differs (another unit, or same_definition FALSE), consistent or differs.
+-- Verdicts, first that applies: inconsistent_within_article (the figure and the amount the article
+-- gives as its equivalent disagree: core.figure_pairs.consistent = FALSE; the check against the official
+-- value is still made, and the reason gives both), unverifiable (no topic; circular as above),
+-- projection (the chosen series is a projection: official_value is the projection of the claim's
+-- definition nearest the claim; the reason says when the claim repeats it, lists the projections of
+-- that definition and names those of another; or a future period with nothing to compare with),
+-- unverifiable (nothing to compare with), definition_differs (another unit, or same_definition FALSE),
+-- consistent or differs.
+--
+-- A figure in two pairs (a ≈ b ≈ c) carries one: a disagreeing one first, then the one it opens.
 --
 -- claims_check_amount writes amounts as people read them (5.536兆円, 550億円, 455万円) in reasons;
 -- a TEMP macro, so nothing of it is stored in the warehouse.
@@ -73,32 +87,62 @@ CREATE OR REPLACE TEMP MACRO claims_check_amount(v, u) AS
     END;
 
 CREATE OR REPLACE TABLE marts.claims_check AS
-WITH topic_series(topic, kind, id_pattern, id_exclude, same_definition, definition_note) AS (
+WITH topic_series(topic, claim_definition, kind, id_pattern, id_exclude, same_definition, definition_note) AS (
     VALUES
-        ('digital_deficit', 'projection', 'pub_digital_deficit_projection_%', NULL, TRUE, NULL),
-        ('ai_investment_budget', 'actual', 'pub_ai_investment_%', NULL, TRUE, NULL),
-        ('content_overseas_support_budget', 'actual', 'pub_content_support_budget_seed', NULL, TRUE, NULL),
-        ('content_overseas_support_budget', 'actual', 'pub_content_support_budget_previous_seed', NULL, TRUE, NULL),
-        ('content_support_budget', 'actual', 'pub_content_support_budget_%', NULL, TRUE, NULL),
-        ('content_overseas_sales', 'actual', 'pub_content_overseas_sales_%', 'pub_content_overseas_sales_target_%', TRUE, NULL),
-        ('content_overseas_sales', 'target', 'pub_content_overseas_sales_target_%', NULL, TRUE, NULL),
-        ('content_market_size', 'actual', 'pub_content_domestic_market_%', NULL, FALSE,
+        -- the digital deficit: services-only projections (METI PIVOT base and pessimistic scenarios) and
+        -- the upper bound including the hidden digital deficit (pub_digital_deficit_projection_*_incl_hidden)
+        ('digital_deficit', NULL, 'projection', 'pub_digital_deficit_projection_%', '%_incl_hidden', TRUE, NULL),
+        ('digital_deficit', NULL, 'projection', 'pub_digital_deficit_projection_%_incl_hidden', NULL, FALSE,
+         'the series adds the hidden digital deficit (software and services embedded in imported goods); '
+         || 'the claim names no such part'),
+        ('digital_deficit', 'including_hidden', 'projection', 'pub_digital_deficit_projection_%_incl_hidden', NULL,
+         TRUE, NULL),
+        ('digital_deficit', 'including_hidden', 'projection', 'pub_digital_deficit_projection_%', '%_incl_hidden',
+         FALSE, 'the claim includes the hidden digital deficit (software and services embedded in imported '
+         || 'goods); the series counts services only'),
+        ('ai_investment_budget', NULL, 'actual', 'pub_ai_investment_%', NULL, TRUE, NULL),
+        ('content_overseas_support_budget', NULL, 'actual', 'pub_content_support_budget_seed', NULL, TRUE, NULL),
+        ('content_overseas_support_budget', NULL, 'actual', 'pub_content_support_budget_previous_seed', NULL, TRUE, NULL),
+        ('content_support_budget', NULL, 'actual', 'pub_content_support_budget_%', NULL, TRUE, NULL),
+        ('content_overseas_sales', NULL, 'actual', 'pub_content_overseas_sales_%', 'pub_content_overseas_sales_target_%',
+         TRUE, NULL),
+        ('content_overseas_sales', NULL, 'target', 'pub_content_overseas_sales_target_%', NULL, TRUE, NULL),
+        ('content_market_size', NULL, 'actual', 'pub_content_domestic_market_%', NULL, FALSE,
          'the claim is the size of the whole content market; the only published series is the domestic market'),
-        ('anime_industry_market', 'actual', 'pub_anime_industry_market_%', NULL, TRUE, NULL),
-        ('animator_annual_wage', 'actual', 'pub_animator_annual_income_%', NULL, TRUE, NULL),
-        ('median_annual_wage', 'actual', 'pub_median_annual_wage_%', NULL, TRUE, NULL),
-        ('current_account_balance', 'actual', 'pub_current_account_balance_%', NULL, TRUE, NULL),
-        ('goods_services_balance', 'actual', 'pub_goods_services_balance_%', NULL, TRUE, NULL),
-        ('usd_jpy_rate', 'actual', 'pub_fx_jpy_per_usd_%', NULL, TRUE, NULL)
+        ('anime_industry_market', NULL, 'actual', 'pub_anime_industry_market_%', NULL, TRUE, NULL),
+        ('animator_annual_wage', NULL, 'actual', 'pub_animator_annual_income_%', NULL, TRUE, NULL),
+        ('median_annual_wage', NULL, 'actual', 'pub_median_annual_wage_%', NULL, TRUE, NULL),
+        ('current_account_balance', NULL, 'actual', 'pub_current_account_balance_%', NULL, TRUE, NULL),
+        ('goods_services_balance', NULL, 'actual', 'pub_goods_services_balance_%', NULL, TRUE, NULL),
+        ('usd_jpy_rate', NULL, 'actual', 'pub_fx_jpy_per_usd_%', NULL, TRUE, NULL)
 ),
 balance_topics(topic) AS (
     VALUES ('digital_deficit'), ('current_account_balance'), ('goods_services_balance'),
            ('ict_services_balance'), ('copyright_charges_balance'), ('consulting_services_balance')
 ),
+pair_sides AS (
+    -- each pair from both of its figures: the other figure, and the two amounts in yen
+    SELECT article_id, figure_index_a AS figure_index, figure_index_b AS other_index, value_b_jpy AS other_value_jpy,
+           consistent, reason, 0 AS side
+    FROM core.figure_pairs
+    UNION ALL
+    SELECT article_id, figure_index_b, figure_index_a, value_a_jpy, consistent, reason, 1
+    FROM core.figure_pairs
+),
+figure_pair AS (
+    -- one pair per figure: a disagreeing one first, then the one the figure opens
+    SELECT *
+    FROM pair_sides
+    QUALIFY row_number() OVER (
+        PARTITION BY article_id, figure_index
+        ORDER BY consistent IS NOT DISTINCT FROM FALSE DESC, side, other_index
+    ) = 1
+),
 claim_rows AS (
+    -- the figures of each article's current text that claim something, or that disagree with their pair
     SELECT
-        c.article_id,
-        c.figure_index,
+        f.article_id,
+        f.figure_index,
         f.surface,
         c.sentence,
         f.qualifier,
@@ -108,15 +152,20 @@ claim_rows AS (
         f.ambiguous,
         f.note AS figure_note,
         c.topic,
+        c.definition AS claim_definition,
         c.indicator_id AS claim_indicator_id,
         c.area,
         c.period,
         c.period_kind,
         a.published_at AS article_published_at,
         a.is_sample AS article_is_sample
-    FROM core.claims AS c
-    JOIN core.figures AS f ON f.article_id = c.article_id AND f.figure_index = c.figure_index
-    JOIN core.articles AS a ON a.article_id = c.article_id
+    FROM core.figures AS f
+    JOIN core.articles AS a ON a.article_id = f.article_id AND coalesce(f.article_sha256, a.sha256) = a.sha256
+    LEFT JOIN core.claims AS c
+        ON c.article_id = f.article_id AND c.figure_index = f.figure_index
+        AND coalesce(c.article_sha256, a.sha256) = a.sha256
+    LEFT JOIN figure_pair AS p ON p.article_id = f.article_id AND p.figure_index = f.figure_index
+    WHERE c.figure_index IS NOT NULL OR p.consistent = FALSE
 ),
 repeated AS (
     -- the nearest other occurrence, with a stated or target year, of the same figure on the same topic
@@ -174,7 +223,7 @@ series AS (
         ts.definition_note,
         i.indicator_id AS series_id
     FROM claims_ready AS c
-    JOIN topic_series AS ts ON ts.topic = c.topic
+    JOIN topic_series AS ts ON ts.topic = c.topic AND ts.claim_definition IS NOT DISTINCT FROM c.claim_definition
     JOIN core.indicators AS i
         ON i.source_id = 'published' AND i.indicator_id LIKE ts.id_pattern
         AND (ts.id_exclude IS NULL OR i.indicator_id NOT LIKE ts.id_exclude)
@@ -320,8 +369,10 @@ candidates AS (
         c.figure_index,
         'actual',
         1,
-        TRUE,
-        NULL,
+        c.claim_definition IS NULL,
+        CASE WHEN c.claim_definition IS NOT NULL THEN
+            'the claim names the definition ' || c.claim_definition || '; the BOJ broad total counts services only'
+        END,
         'marts.digital_deficit_annual:broad',
         'boj',
         'Bank of Japan balance of payments, computed by marts.digital_deficit_annual',
@@ -413,18 +464,23 @@ chosen AS (
     SELECT * FROM ranked WHERE rn = 1
 ),
 projection_range AS (
-    -- every projection of the chosen year, for the reason
+    -- every projection of the chosen year, for the reason: those of the chosen one's definition, and the others
     SELECT
         ch.article_id,
         ch.figure_index,
-        min(a.official_cmp) AS low,
-        max(a.official_cmp) AS high,
-        count(*) AS n,
+        min(a.official_cmp) FILTER (WHERE a.same_definition = ch.same_definition) AS low,
+        max(a.official_cmp) FILTER (WHERE a.same_definition = ch.same_definition) AS high,
+        count(*) FILTER (WHERE a.same_definition = ch.same_definition) AS n,
         string_agg(
             claims_check_amount(a.official_cmp, a.series_unit) || ' (' || a.short_definition || ', '
                 || a.publisher_label || ')',
             ', ' ORDER BY a.official_cmp, a.series_id
-        ) AS listed
+        ) FILTER (WHERE a.same_definition = ch.same_definition) AS listed,
+        string_agg(
+            claims_check_amount(a.official_cmp, a.series_unit) || ' (' || a.short_definition || ', '
+                || a.publisher_label || ')',
+            ', ' ORDER BY a.official_cmp, a.series_id
+        ) FILTER (WHERE a.same_definition <> ch.same_definition) AS other_listed
     FROM chosen AS ch
     JOIN applicable AS a
         ON a.article_id = ch.article_id AND a.figure_index = ch.figure_index AND a.kind = 'projection'
@@ -468,14 +524,23 @@ judged AS (
         pr.low AS projection_low,
         pr.high AS projection_high,
         pr.n AS projection_count,
-        pr.listed AS projection_listed
+        pr.listed AS projection_listed,
+        pr.other_listed AS projection_other_listed,
+        fp.other_index AS pair_figure_index,
+        fo.surface AS pair_surface,
+        fp.other_value_jpy AS pair_value_jpy,
+        fp.consistent AS pair_consistent,
+        fp.reason AS pair_reason
     FROM claims_ready AS c
     LEFT JOIN chosen AS ch ON ch.article_id = c.article_id AND ch.figure_index = c.figure_index
     LEFT JOIN circular AS ci ON ci.article_id = c.article_id AND ci.figure_index = c.figure_index
     LEFT JOIN circular_only AS co ON co.article_id = c.article_id AND co.figure_index = c.figure_index
     LEFT JOIN projection_range AS pr ON pr.article_id = c.article_id AND pr.figure_index = c.figure_index
+    LEFT JOIN figure_pair AS fp ON fp.article_id = c.article_id AND fp.figure_index = c.figure_index
+    LEFT JOIN core.figures AS fo ON fo.article_id = fp.article_id AND fo.figure_index = fp.other_index
 ),
-verdicts AS (
+official_verdicts AS (
+    -- the check against the official or published value
     SELECT
         *,
         CASE
@@ -489,12 +554,19 @@ verdicts AS (
             WHEN official_value IS NULL THEN 'unverifiable'
             WHEN within_tolerance THEN 'consistent'
             ELSE 'differs'
-        END AS verdict
+        END AS official_verdict
     FROM judged
+),
+verdicts AS (
+    -- a figure that disagrees with the amount the article gives as its equivalent: that comes first
+    SELECT
+        *,
+        CASE WHEN pair_consistent = FALSE THEN 'inconsistent_within_article' ELSE official_verdict END AS verdict
+    FROM official_verdicts
 ),
 compared_flag AS (
     -- an unverifiable claim was compared with nothing: its comparison columns stay empty
-    SELECT *, verdict <> 'unverifiable' AND series_id IS NOT NULL AS compared FROM verdicts
+    SELECT *, official_verdict <> 'unverifiable' AND series_id IS NOT NULL AS compared FROM verdicts
 ),
 described AS (
     SELECT
@@ -546,6 +618,7 @@ claim_checks AS (
         value,
         unit,
         topic,
+        claim_definition,
         CASE WHEN compared THEN series_id ELSE claim_indicator_id END AS indicator_id,
         area,
         eff_period AS period,
@@ -558,6 +631,10 @@ claim_checks AS (
         CASE WHEN compared AND unit_matches THEN relative_difference END AS relative_difference,
         verdict,
         concat_ws('; ',
+            CASE WHEN verdict = 'inconsistent_within_article' THEN
+                'inconsistent within the article: ' || pair_reason || '; against the official value: '
+                || official_verdict
+            END,
             CASE
                 WHEN topic IS NULL AND claim_indicator_id IS NULL THEN
                     'no topic or indicator resolved for this figure: nothing to compare with'
@@ -573,9 +650,14 @@ claim_checks AS (
                 WHEN circular_only_series IS NOT NULL THEN
                     'only source is a news article (circular): the only published figures for ' || topic || ' ('
                     || circular_only_series || ') were curated from an article (only_source_is_article)'
+                WHEN series_kind = 'projection' AND same_definition AND within_tolerance THEN
+                    'projection: ' || claim_words || ' repeats the published projection of the same definition, '
+                    || official_words || printf(' (%+.1f %%)', 100.0 * relative_difference)
+                    || coalesce('; projections of another definition: ' || projection_other_listed, '')
                 WHEN series_kind = 'projection' THEN
-                    'projection: ' || claim_words || '; published projections for ' || series_period || ': '
-                    || projection_listed || '; the claim is '
+                    'projection: ' || claim_words || '; published projections for ' || series_period
+                    || CASE WHEN same_definition THEN '' ELSE ' (none of the claim''s definition: ' || definition_note || ')' END
+                    || ': ' || projection_listed || '; the claim is '
                     || CASE
                         WHEN value > projection_high THEN
                             printf('above the highest by %.0f %%', 100.0 * (value - projection_high) / abs(projection_high))
@@ -584,6 +666,7 @@ claim_checks AS (
                         ELSE 'within their range'
                     END
                     || '; official_value is the nearest, ' || claims_check_amount(official_value, series_unit)
+                    || coalesce('; projections of another definition: ' || projection_other_listed, '')
                 WHEN series_id IS NULL AND future_period THEN
                     'projection: ' || claim_words || ' is a future period and no published projection or target of '
                     || coalesce(topic, claim_indicator_id) || ' exists to compare with'
@@ -616,44 +699,13 @@ claim_checks AS (
             END,
             nullif(notes, '')
         ) AS reason,
+        pair_figure_index,
+        pair_surface,
+        pair_value_jpy,
+        pair_consistent,
+        pair_reason,
         article_is_sample OR (compared AND coalesce(official_is_sample, FALSE)) AS is_sample
     FROM described
-),
-pair_checks AS (
-    SELECT
-        p.article_id,
-        p.figure_index_a AS figure_index,
-        fa.surface || ' ≈ ' || fb.surface AS surface,
-        c.sentence,
-        fa.qualifier,
-        fa.value,
-        fa.unit,
-        c.topic,
-        CAST(NULL AS VARCHAR) AS indicator_id,
-        c.area,
-        c.period,
-        CAST(NULL AS VARCHAR) AS definition,
-        a.published_at AS article_published_at,
-        p.value_b_jpy AS official_value,
-        'article: ' || fb.surface || ' (figure ' || p.figure_index_b || '), given as the equivalent, in yen'
-            AS official_source,
-        CAST(NULL AS TIMESTAMP) AS official_valid_from,
-        CAST(NULL AS BOOLEAN) AS known_later,
-        (p.value_a_jpy - p.value_b_jpy) / nullif(abs(p.value_b_jpy), 0) AS relative_difference,
-        'inconsistent_within_article' AS verdict,
-        p.reason,
-        a.is_sample
-    FROM core.figure_pairs AS p
-    JOIN core.articles AS a ON a.article_id = p.article_id
-    JOIN core.figures AS fa ON fa.article_id = p.article_id AND fa.figure_index = p.figure_index_a
-    JOIN core.figures AS fb ON fb.article_id = p.article_id AND fb.figure_index = p.figure_index_b
-    LEFT JOIN core.claims AS c ON c.article_id = p.article_id AND c.figure_index = p.figure_index_a
-    WHERE p.consistent = FALSE
-),
-checks AS (
-    SELECT * FROM claim_checks
-    UNION ALL BY NAME
-    SELECT * FROM pair_checks
 ),
 computed_names AS (
     -- the BOJ computed series is named as the digital-deficit mart names its broad total
@@ -669,32 +721,38 @@ SELECT
     coalesce(i.name_en, n.name_en) AS indicator_name_en,
     coalesce(i.name_ja, n.name_ja) AS indicator_name_ja,
     c.is_sample
-FROM checks AS c
+FROM claim_checks AS c
 LEFT JOIN core.indicators AS i ON i.indicator_id = c.indicator_id
 LEFT JOIN computed_names AS n ON n.indicator_id = c.indicator_id
-ORDER BY c.article_id, c.figure_index, c.verdict, c.surface;
+ORDER BY c.article_id, c.figure_index;
 
-COMMENT ON TABLE marts.claims_check IS 'Every figure an article claims, checked against the official or published value as known on the article''s date (consistent, differs, definition_differs, projection, unverifiable), plus one row per pair of figures the article gives as equivalents that disagree (inconsistent_within_article). Rules: warehouse/marts/80_claims_check.sql.';
+COMMENT ON TABLE marts.claims_check IS 'One row per figure an article claims (of each article''s current text), checked against the official or published value as known on the article''s date (consistent, differs, definition_differs, projection, unverifiable), or inconsistent_within_article when it disagrees with the amount the article gives as its equivalent (that pair''s check in the pair_* columns). Rules: warehouse/marts/80_claims_check.sql.';
 COMMENT ON COLUMN marts.claims_check.article_id IS 'Article (core.articles.article_id).';
-COMMENT ON COLUMN marts.claims_check.figure_index IS 'Figure of the claim (core.figures.figure_index); for inconsistent_within_article, the first figure of the pair.';
-COMMENT ON COLUMN marts.claims_check.surface IS 'The figure as written; for inconsistent_within_article, both figures of the pair (a ≈ b).';
-COMMENT ON COLUMN marts.claims_check.sentence IS 'Sentence the figure came from (core.claims.sentence).';
-COMMENT ON COLUMN marts.claims_check.qualifier IS 'exact, approx, at_least, at_most, target or estimate (core.figures.qualifier); sets the tolerance.';
+COMMENT ON COLUMN marts.claims_check.figure_index IS 'Figure of the claim (core.figures.figure_index): one row per figure.';
+COMMENT ON COLUMN marts.claims_check.surface IS 'The figure as written.';
+COMMENT ON COLUMN marts.claims_check.sentence IS 'Sentence the figure came from (core.claims.sentence); NULL for a figure that claims nothing but disagrees with its pair.';
+COMMENT ON COLUMN marts.claims_check.qualifier IS 'exact, approx, at_least, at_most, target, estimate or range (core.figures.qualifier); sets the tolerance.';
 COMMENT ON COLUMN marts.claims_check.value IS 'Value the article states, in the canonical unit (yen, not 億円; deficits as the article writes them, usually positive).';
 COMMENT ON COLUMN marts.claims_check.unit IS 'Unit of value: ISO 4217 currency code, percent or pp.';
 COMMENT ON COLUMN marts.claims_check.topic IS 'Topic of the claim (core.claims.topic), e.g. digital_deficit; NULL when none was resolved.';
+COMMENT ON COLUMN marts.claims_check.claim_definition IS 'Definition of the topic the article names for the figure (core.claims.definition), e.g. including_hidden (the digital deficit including software and services embedded in imported goods); NULL: the topic''s default definition. The series of that definition are compared with first.';
 COMMENT ON COLUMN marts.claims_check.indicator_id IS 'Series compared with: a catalog indicator, a curated published indicator (pub_*) or marts.digital_deficit_annual:broad (BOJ computed); the claim''s own indicator when nothing was compared; never an *_seed series.';
 COMMENT ON COLUMN marts.claims_check.area IS 'ISO 3166-1 alpha-3 code of the economy the claim is about.';
 COMMENT ON COLUMN marts.claims_check.period IS 'Period the claim is about (YYYY or FYYYYY); a repeated figure whose sentence gives no year takes the year stated at its nearest other occurrence (see reason).';
 COMMENT ON COLUMN marts.claims_check.definition IS 'Definition of the compared series (core.indicators.definition, or the BOJ broad definition); NULL when nothing was compared.';
 COMMENT ON COLUMN marts.claims_check.article_published_at IS 'Publication date of the article: the date the official value is taken as known on.';
-COMMENT ON COLUMN marts.claims_check.official_value IS 'Official or published value compared with, in the claim''s terms: the deficit as a positive amount when the article states it so and the balance is negative; for projection, the projection nearest the claim; for inconsistent_within_article, the other figure of the pair in yen. NULL when nothing was compared.';
-COMMENT ON COLUMN marts.claims_check.official_source IS 'Source of official_value: source_id and publisher label (boj: ..., published: MOF via Jiji, ...); for inconsistent_within_article, the figure of the article given as the equivalent.';
+COMMENT ON COLUMN marts.claims_check.official_value IS 'Official or published value compared with, in the claim''s terms: the deficit as a positive amount when the article states it so and the balance is negative; for projection, the projection of the claim''s definition nearest the claim. NULL when nothing was compared.';
+COMMENT ON COLUMN marts.claims_check.official_source IS 'Source of official_value: source_id and publisher label (boj: ..., published: MOF via Jiji, ...).';
 COMMENT ON COLUMN marts.claims_check.official_valid_from IS 'valid_from of the value compared with (for the BOJ computed deficit, when the last month of the year first had a vintage).';
 COMMENT ON COLUMN marts.claims_check.known_later IS 'TRUE when no vintage of the value existed at the end of the article''s publication day, so its earliest vintage was used; FALSE when it was known then; NULL when nothing was compared or the article has no date.';
 COMMENT ON COLUMN marts.claims_check.relative_difference IS '(value - official_value) / |official_value|, a fraction (0.1 = 10 % above); NULL when nothing was compared.';
-COMMENT ON COLUMN marts.claims_check.verdict IS 'consistent (within tolerance: exact 5 %, approx 15 %, estimate/target 25 %; at_least consistent when value <= official x 1.05, at_most when value >= official x 0.95), differs (outside it), definition_differs (the series measures something else than the claim names, or another unit), projection (a future period, compared with published projections where they exist), unverifiable (nothing to compare with, or the only source is an article: circular), inconsistent_within_article (core.figure_pairs.consistent = FALSE).';
-COMMENT ON COLUMN marts.claims_check.reason IS 'The verdict in words: the claim, the official value with its period, definition and source, the difference and tolerance, and how the comparison was chosen; the pair''s own reason for inconsistent_within_article.';
+COMMENT ON COLUMN marts.claims_check.verdict IS 'inconsistent_within_article (the figure and the amount the article gives as its equivalent disagree: pair_consistent FALSE; comes first), consistent (within tolerance: exact and range 5 %, approx 15 %, estimate/target 25 %; at_least consistent when value <= official x 1.05, at_most when value >= official x 0.95), differs (outside it), definition_differs (the series measures something else than the claim names, or another unit), projection (a future period, compared with the published projections of the claim''s definition where they exist), unverifiable (nothing to compare with, or the only source is an article: circular).';
+COMMENT ON COLUMN marts.claims_check.reason IS 'The verdict in words: the claim, the official value with its period, definition and source, the difference and tolerance, and how the comparison was chosen; for inconsistent_within_article, the pair''s reason first, then the check against the official value.';
+COMMENT ON COLUMN marts.claims_check.pair_figure_index IS 'The other figure of the pair the article gives as equivalents (core.figure_pairs), e.g. 40 000 TWD for 196,6 万円; NULL when the figure has no equivalent. A figure in two pairs: the disagreeing one, else the one it opens.';
+COMMENT ON COLUMN marts.claims_check.pair_surface IS 'The other figure of the pair as written; NULL when none.';
+COMMENT ON COLUMN marts.claims_check.pair_value_jpy IS 'The other figure of the pair in yen, at the warehouse FX rate; NULL when none or no rate.';
+COMMENT ON COLUMN marts.claims_check.pair_consistent IS 'FALSE when the figure and its pair differ by more than 25 % in yen (verdict inconsistent_within_article); TRUE when they agree; NULL when there is no pair or no rate.';
+COMMENT ON COLUMN marts.claims_check.pair_reason IS 'The pair''s check in words, with the rate used (core.figure_pairs.reason); NULL when none.';
 COMMENT ON COLUMN marts.claims_check.indicator_name_en IS 'English name of indicator_id (core.indicators.name_en; for marts.digital_deficit_annual:broad, the name of that mart''s broad total); NULL when indicator_id is NULL.';
 COMMENT ON COLUMN marts.claims_check.indicator_name_ja IS 'Japanese name of indicator_id (core.indicators.name_ja; for marts.digital_deficit_annual:broad, the name of that mart''s broad total); NULL when indicator_id is NULL.';
 COMMENT ON COLUMN marts.claims_check.is_sample IS 'TRUE when the article or the value compared with is sample data (see snapshots/PROVENANCE.yaml): do not quote as fact.';
