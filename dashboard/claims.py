@@ -80,6 +80,20 @@ def _cells(row: dict, units: dict[str, str], several: bool) -> str:
     return "".join(f"<td class='{c}'>{v}</td>" for c, v in zip(classes, cells, strict=True))
 
 
+def _pair_detail(row: dict) -> str:
+    """The amount the article gives as this figure's equivalent, and whether the two agree (pair_* columns)."""
+    if row.get("pair_figure_index") is None:
+        return ""
+    agree = row.get("pair_consistent")
+    verdict = "agree" if agree else ("disagree" if agree is False else "cannot be compared (no rate)")
+    return (
+        f"<div class='pair'>{badge(PAIR_VERDICT) if agree is False else ''} equivalent given in the article: "
+        f"<b>{e(row.get('pair_surface'))}</b> (figure #{e(row.get('pair_figure_index'))}, "
+        f"{fmt_value(row.get('pair_value_jpy'), 'JPY')}): the two {verdict}. "
+        f"<span class='reason'>{e(row.get('pair_reason'))}</span></div>"
+    )
+
+
 def claims_html(frame: pl.DataFrame, units: dict[str, str]) -> str:
     groups = figures(frame)
     several = "article_id" in frame.columns and frame["article_id"].n_unique() > 1
@@ -99,7 +113,7 @@ def claims_html(frame: pl.DataFrame, units: dict[str, str]) -> str:
             f"{fmt_value(c.get('official_value'), official_unit(c, units))}"
             f" ({fmt_relative(c.get('relative_difference'))}). <span class='reason'>{e(c.get('reason'))}</span></div>"
             for c in extra
-        )
+        ) + _pair_detail(main)
         figure_key = f"{main.get('article_id')}:{main.get('figure_index')}"
         bodies.append(
             f"<tbody class='claim' data-figure='{e(figure_key)}' data-verdicts='{e(' '.join(verdicts))}'>"

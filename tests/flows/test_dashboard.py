@@ -280,10 +280,11 @@ def test_the_claims_filter_works(browser: Browser, published: Path) -> None:
     browser.js("document.querySelector(\"button.verdict-filter[data-verdict='']\").click()")
     assert len(browser.js(shown)) == figures.height
     pairs = claims.filter(pl.col("verdict") == "inconsistent_within_article")
-    for article, index in pairs.select("article_id", "figure_index").iter_rows():
-        verdicts = browser.js(f"document.querySelector(\"tbody.claim[data-figure='{article}:{index}']\")"
-                              ".dataset.verdicts").split()
-        assert "inconsistent_within_article" in verdicts and len(verdicts) >= 2
+    assert pairs.height >= 2  # both figures of the seed's disagreeing yen/TWD pair
+    for article, index, other in pairs.select("article_id", "figure_index", "pair_surface").iter_rows():
+        row = f"document.querySelector(\"tbody.claim[data-figure='{article}:{index}']\")"
+        assert browser.js(f"{row}.dataset.verdicts").split() == ["inconsistent_within_article"]
+        assert other in browser.js(f"{row}.querySelector('tr.detail').innerText")  # the pair, inside its row
     abouts = browser.js("Array.from(document.querySelectorAll('table.claims td.about')).map(td => td.innerText)")
     assert not [a for a in abouts if re.search(r"\b(pub|bop)_\w+", a)]  # names, never ids
     for name in claims["indicator_name_en"].drop_nulls().unique().to_list():
