@@ -1,5 +1,5 @@
 """The dashboard: the published marts and manifest in, one self-contained HTML page (and the CSV of what each
-chart draws) out. Pure: no DuckDB, no network, no file written here; `flows/dashboard.py` reads the
+chart draws) out. Pure: no DuckDB, no network, no file written here; `flows/publish_dashboard.py` reads the
 published files and writes the page, and `dashboard.assets` reads the packaged JavaScript and CSS.
 """
 

@@ -31,12 +31,12 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from catalog import Catalog, load_catalog
-from flows.dashboard import render_dashboard
 from flows.dictionary import write_dictionary
 from flows.http import MODES, Fetcher, settings_from_env
 from flows.ingest import RunContext, SourceResult, ingest_source, parsed_body
 from flows.lock import warehouse_lock
 from flows.provenance import load_sample_flags
+from flows.publish_dashboard import render_dashboard
 from flows.status import data_label, state_word
 from transforms.claims import PAIR_SCHEMA, check_equivalent_pairs
 from warehouse import db

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import subprocess
+import sys
 
 import yaml
 
@@ -21,6 +23,21 @@ def test_every_deployment_entrypoint_imports_and_takes_its_parameters() -> None:
         params = inspect.signature(flow.fn).parameters
         for key in dep.get("parameters", {}):
             assert key in params, f"{dep['name']}: parameter {key} not on {name}"
+
+
+def test_every_entrypoint_loads_the_way_a_worker_loads_it() -> None:
+    """A process worker loads `flows/x.py:f` as a script, with flows/ first on sys.path, in a fresh
+    interpreter: a module of flows/ named like a top-level package (flows/dashboard.py beside dashboard/)
+    then shadows it, and every flow run crashes on import although `import flows.x` works."""
+    doc = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
+    for dep in doc["deployments"]:
+        path, name = dep["entrypoint"].split(":")
+        entrypoint = f"{PROJECT_ROOT / path}:{name}"  # absolute, as the worker's bootstrap makes it
+        code = ("from prefect.flows import load_flow_from_entrypoint; "
+                f"print(load_flow_from_entrypoint({entrypoint!r}, use_placeholder_flow=False).name)")
+        proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert proc.returncode == 0, f"{dep['name']}: {proc.stderr[-2000:]}"
 
 
 def test_pipeline_is_scheduled_daily_in_tokyo_after_the_boj_update() -> None:

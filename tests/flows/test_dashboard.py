@@ -43,7 +43,7 @@ import pytest
 from dashboard import CHART_IDS, CHARTS, SAMPLE_BANNER_TEXT
 from dashboard.fmt import fmt_when
 from dashboard.sources import SOURCES
-from flows.dashboard import render_dashboard
+from flows.publish_dashboard import render_dashboard
 from tests.conftest import PROJECT_ROOT, SNAPSHOTS
 from tests.support.browser import Browser
 
