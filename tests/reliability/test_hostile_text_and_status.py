@@ -31,7 +31,8 @@ def test_quotes_sql_nul_bytes_and_a_1_mb_line_are_stored_verbatim(
     shutil.copytree(CATALOG_DIR, catalog, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     with (catalog / "sources.yaml").open("a") as fh:
         fh.write(f"  hostile:\n    name: Hostile page\n    kind: article_url\n    url: {loopback.url('/h.txt')}\n"
-                 "    language: fr\n    cadence_hours: 0\n    credit: \"\"\n")
+                 "    language: fr\n    cadence_hours: 0\n    credit: \"\"\n"
+                 "    max_text_chars: 2000000\n")  # above the 1 MB line: the default cap would cut it
     monkeypatch.setenv("MIERUKA_CATALOG_DIR", str(catalog))
     loopback.script("/h.txt", Reply(200, HOSTILE.encode(), {"Content-Type": "text/plain; charset=utf-8"}))
     pipeline(mode="live", sources=["hostile"], data_dir=str(tmp_path / "data"))
@@ -85,5 +86,8 @@ def test_status_shows_the_last_error_of_a_failing_source(tmp_path: Path, capsys)
         ("oecd", now - timedelta(hours=1), now, "oecd: GET https://x failed: HTTP 503 after 5 attempts", 2),
     ])
     assert print_status(tmp_path) == 1
-    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("oecd"))
-    assert "FAILING" in line and "HTTP 503" in line and " 2 " in line
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.startswith("oecd"))
+    assert "FAILING" in line and " 2 " in line and "cause below" in line
+    causes = out[out.index(line) + len(line):]
+    assert "oecd" in causes and "HTTP 503 after 5 attempts" in causes  # in full, below the table

@@ -191,7 +191,7 @@ def test_a_failed_load_is_recorded_and_exits_4_while_failed_sources_alone_exit_1
     for body in (snapshot_copy / "worldbank").glob("*.body"):
         body.write_bytes(b"<html>Service unavailable</html>")
     partial = _cli(data, snapshot_copy, prefect_api)
-    assert partial.returncode == 1 and "FAILED: 1 source(s); the others loaded and published" in partial.stderr
+    assert partial.returncode == 1 and "FAILED: 1 of 7 source(s); the other 6 loaded and published" in partial.stderr
     broken = _cli(data, snapshot_copy, prefect_api, MIERUKA_TEST_FAIL_AT="load", MIERUKA_TEST_FAIL_ERRNO="EIO")
     assert broken.returncode == 4, broken.stderr[-3000:]
     assert "nothing was published: the load step failed: OSError" in broken.stderr
