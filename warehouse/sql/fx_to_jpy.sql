@@ -2,7 +2,9 @@
 -- USD from the BOJ monthly average (latest complete year), else the curated annual rate;
 -- KRW and CNY from World Bank official rates (LCU per USD); TWD from the curated CBC rate.
 WITH usd_boj AS (
-    SELECT substr(period, 1, 4) AS year, avg(value) AS jpy_per_usd
+    -- the mean over DECIMAL is exact, so it does not depend on the order rows are read in (a DOUBLE sum
+    -- does, in its last digits, and the lake and the file read them in different orders)
+    SELECT substr(period, 1, 4) AS year, avg(CAST(value AS DECIMAL(18, 6)))::DOUBLE AS jpy_per_usd
     FROM core.observations
     WHERE valid_to IS NULL AND indicator_id = 'fx_usdjpy_monthly_avg' AND value IS NOT NULL
     GROUP BY year
