@@ -24,7 +24,7 @@ shell: $(STAMP)  ## the DuckDB shell on the published copy, read-only
 	$(BIN)/duckdb -readonly data/mieruka.duckdb
 
 test: $(STAMP)  ## run the test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

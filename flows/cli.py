@@ -314,10 +314,21 @@ def _run_locked(args: argparse.Namespace, data_dir: Path, sources: list[str] | N
 
         server = PrefectServer(Path(os.environ["PREFECT_HOME"]) / "server.log", one_shot=True)
         _stop_on_sigterm(server)
-        os.environ["PREFECT_API_URL"] = server.start()
+        # Prefect reads PREFECT_API_URL when it is imported: the URL is known as soon as the process is
+        # launched, so the flows are imported while the server boots (both take seconds)
+        os.environ["PREFECT_API_URL"] = launched = server.launch()
         # at exit, after Prefect's log and event workers (registered later, so run earlier) have
         # sent what they hold; on SIGTERM the handler stops it, and PR_SET_PDEATHSIG on kill -9
         atexit.register(server.stop)
+        import flows.pipeline  # noqa: F401  (the import is the point: it overlaps the server's boot)
+
+        api_url = server.wait()
+        if api_url != launched:  # relaunched on another port: tell the imported Prefect
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            os.environ["PREFECT_API_URL"] = api_url
+            with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                return _run_flow(args, data_dir, sources)
     else:
         _stop_on_sigterm(None)
     return _run_flow(args, data_dir, sources)

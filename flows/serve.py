@@ -133,19 +133,33 @@ class PrefectServer:
 
     def start(self, timeout_s: float = 90.0) -> str:
         """Start the server and wait until it answers; return its API URL."""
+        self.launch()
+        return self.wait(timeout_s)
+
+    def launch(self) -> str:
+        """Start the server's process and return the API URL it will answer on, without waiting.
+
+        Why apart from `wait`: the server takes seconds to boot, and so does importing Prefect and the
+        flows; `mieruka run` does both at once (on two cores, the second costs nothing)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        if self.one_shot:
+            self.port = _free_port()
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self._command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env=self._env(), preexec_fn=_die_with_parent(),
+            )
+        return self.api_url
+
+    def wait(self, timeout_s: float = 90.0) -> str:
+        """Wait until the launched server answers and return its API URL. A one-shot server whose port
+        was taken meanwhile is launched again on another port (the URL returned then differs)."""
         for _attempt in range(5):
-            if self.one_shot:
-                self.port = _free_port()
-            with self.log_path.open("ab") as log:
-                self.process = subprocess.Popen(
-                    self._command(), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                    env=self._env(), preexec_fn=_die_with_parent(),
-                )
             if self._wait_healthy(timeout_s):
                 return self.api_url
             if not (self.one_shot and self.process.returncode == UVICORN_ADDRESS_IN_USE):
                 break
+            self.launch()
         code = self.process.poll() if self.process else None
         self.stop()
         state = f"exited with code {code}" if code is not None else f"did not answer within {timeout_s:.0f} s"

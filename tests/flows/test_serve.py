@@ -133,3 +133,27 @@ def test_serve_schedules_the_deployment_serves_the_ui_and_stops_cleanly(tmp_path
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the Prefect server is still listening"
     assert (tmp_path / "data" / "prefect").is_dir()
+
+
+def test_a_one_shot_server_whose_port_was_taken_is_launched_again_on_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mieruka run` sets PREFECT_API_URL from `launch()` before the server answers; if another process
+    took that port meanwhile, `wait()` launches it again elsewhere and returns the URL that answers."""
+    from flows import serve
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    ports = iter([taken.getsockname()[1], _free_port()])
+    monkeypatch.setattr(serve, "_free_port", lambda: next(ports))
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    server = serve.PrefectServer(tmp_path / "server.log", one_shot=True)
+    try:
+        launched = server.launch()
+        answered = server.wait(timeout_s=120)
+        assert launched.endswith(f":{taken.getsockname()[1]}/api") and answered != launched
+        assert httpx.get(f"{answered}/health", timeout=10).status_code == 200
+    finally:
+        server.stop()
+        taken.close()
