@@ -23,7 +23,7 @@ from transforms.figures.lexicon import (
     SCALE_SHORT,
     TENTHS_UNITS,
 )
-from transforms.figures.tries import trie
+from transforms.figures.tries import optional, trie
 
 SP = "[ \u00a0\u202f\u2009]"
 SP_CHARS = " \u00a0\u202f\u2009"
@@ -92,12 +92,29 @@ _UNITS_RE = trie(
 # A number: 6,650.6 · 1 238 · 1.238,5 · 1'250 · ７，５００ (groups of three after a separator),
 # 1,00,000 (Indian grouping), or 196,6 · 2.5 · 330. Written without its first digit, which the regex
 # has already consumed (see below).
+#
+# Why the lookaheads and `optional` below: `re` runs a repeated or optional group of more than one
+# character with a repeat context that it allocates on every attempt, and these groups are tried after
+# every number of the text. A one-character lookahead in front of a repeat (the first characters it can
+# start with) skips it where it cannot match, and `optional` replaces `(...)?` with an alternation;
+# both match exactly what the plain form matches.
+_DECIMALS = optional(r"[.,．]\d+")
 _NUM_REST = (
-    r"\d{0,2}(?:(?:[,.．'’\u00a0\u202f\u2009 ]\d{3}|，[０-９]{3})(?!\d))+(?:[.,．]\d+)?"
-    r"|\d?(?:,\d\d)+,\d{3}(?!\d)(?:\.\d+)?"
-    r"|\d*(?:[.,．]\d+)?"
+    r"\d{0,2}(?=[,.．'’\u00a0\u202f\u2009 ，])(?:(?:[,.．'’\u00a0\u202f\u2009 ]\d{3}|，[０-９]{3})(?!\d))+"
+    + _DECIMALS
+    + r"|\d?(?=,)(?:,\d\d)+,\d{3}(?!\d)" + optional(r"\.\d+")
+    + r"|\d*" + _DECIMALS
 )
-_CJK_TAIL = rf"(?:{SP}?[十百千万萬億亿兆]+(?:\d+(?:[.,．]\d+)?|[{_KANJI_DIGIT}]+)?)+"
+_CJK_TAIL = (
+    rf"(?=[ \u00a0\u202f\u2009]?[十百千万萬億亿兆])"
+    rf"(?:{SP}?[十百千万萬億亿兆]+" + optional(rf"\d+{_DECIMALS}|[{_KANJI_DIGIT}]+") + ")+"
+)
+#: Kanji numerals after the first: digits, scale characters, a decimal point (二十三万, 三点五).
+_KANJI_SCALED = optional(rf"(?=[万萬億亿兆])(?:[万萬億亿兆]+[{KANJI_NUMERAL}]*)+")
+_KANJI_REST = rf"[{KANJI_NUMERAL}]*" + _KANJI_SCALED + optional(rf"[点點][{_KANJI_DIGIT}]+")
+#: "de", "of" or "d'" between a number and its unit (trois millions d'euros, 5 % of).
+_DE_OF = optional(f"(?i:de|of){SP}|d['’]")
+_SP_UNIT = optional(f"{SP}?(?:{_UNITS_RE})")
 _CN_NUMBER = rf"(?:\d{{1,3}}(?:[,，]\d{{3}})+(?:[.．]\d+)?|[{KANJI_NUMERAL}点點\d.．]+)"
 _SPREAD_NEXT = "".join(sorted({w[0] for w in CJK_UNITS} | set("十百千万萬億亿兆%％‰")))
 
@@ -108,14 +125,14 @@ FIGURE_RE = re.compile(
         (?<=\d)(?<![a-oqt-z\d.,]\d)    # a digit, not inside a number (1.5) or a word; a capital,
                                         # p, r or s before it must be a currency's (USD5bn, R$5, Rp10.000)
         (?P<numrest>{_NUM_REST})
-        (?P<cjk>{_CJK_TAIL})?
-        (?P<scale>{_SCALE})?
-        (?P<unit>{SP}?(?:(?i:de|of){SP}|d['’])?(?P<uword>{_UNITS_RE}))?
+        {optional("(?P<cjk>" + _CJK_TAIL + ")")}
+        {optional("(?P<scale>" + _SCALE + ")")}
+        {optional("(?P<unit>" + SP + "?" + _DE_OF + "(?P<uword>" + _UNITS_RE + "))")}
     |
         (?<![{KANJI_NUMERAL}\d].)(?<=[百千万萬])(?P<cnden>[万萬]?)分之(?P<cnpct>{_CN_NUMBER})
     |
         (?<=[{KANJI_NUMERAL}])
-        (?P<krest>[{KANJI_NUMERAL}]*(?:[万萬億亿兆]+[{KANJI_NUMERAL}]*)*(?:[点點][{_KANJI_DIGIT}]+)?)
+        (?P<krest>{_KANJI_REST})
         (?P<kunit>{_CJK_UNITS_RE}|[%％‰])
     |
         (?<=[{KANJI_NUMERAL}])(?P<spread>(?=[ \u3000]{{1,3}}[{_SPREAD_NEXT}]))
@@ -131,11 +148,11 @@ COUNT_RE = re.compile(
     (?:
         (?<=\d)(?<![a-oqt-z\d.,]\d)
         (?:{_NUM_REST})
-        (?:{_CJK_TAIL}(?:{_SCALE})?(?:{SP}?(?:{_UNITS_RE}))?|{_SCALE}(?:{SP}?(?:{_UNITS_RE}))?|{SP}?(?:(?i:de|of){SP}|d['’])?(?:{_UNITS_RE}))
+        (?:{_CJK_TAIL}{optional(_SCALE)}{_SP_UNIT}|{_SCALE}{_SP_UNIT}|{SP}?{_DE_OF}(?:{_UNITS_RE}))
     |
         (?<=[百千万萬])[万萬]?分之(?:{_CN_NUMBER})
     |
-        (?<=[{KANJI_NUMERAL}])[{KANJI_NUMERAL}]*(?:[万萬億亿兆]+[{KANJI_NUMERAL}]*)*(?:{_CJK_UNITS_RE}|[%％‰])
+        (?<=[{KANJI_NUMERAL}])[{KANJI_NUMERAL}]*{_KANJI_SCALED}(?:{_CJK_UNITS_RE}|[%％‰])
     )
     """,
     re.VERBOSE,

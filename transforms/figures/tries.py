@@ -9,6 +9,17 @@ from collections.abc import Iterable
 SP = "[ \u00a0\u202f\u2009]"
 
 
+def optional(pattern: str) -> str:
+    """``pattern`` or nothing, greedy, as ``(?:pattern|)`` rather than ``(?:pattern)?``.
+
+    Why: `re` runs an optional group of more than one character as a repeat, which allocates a
+    repeat context on every attempt; an alternation with an empty branch tries the same two things
+    in the same order (the pattern first, then nothing) without it. The figure regex tries several
+    optional groups after every number, so this is a large share of its time.
+    """
+    return f"(?:{pattern}|)"
+
+
 def trie(entries: Iterable[tuple[str, bool, str]]) -> str:
     """Regex for a set of words as a trie: (word, fold_case, suffix asserted at the word's end).
 
@@ -33,10 +44,11 @@ def trie(entries: Iterable[tuple[str, bool, str]]) -> str:
         alts = [key + build(child) for key, child in sorted(node.items()) if key]
         ends = sorted(node.get("", ()))
         alts.extend(e for e in ends if e)
-        optional = "" in ends
+        can_end = "" in ends
         if not alts:
             return ""
-        body = alts[0] if len(alts) == 1 and not optional else "(?:" + "|".join(alts) + ")"
-        return body + ("?" if optional else "")
+        if can_end:  # "(?:a|b|)", not "(?:a|b)?": the same tries in the same order, see `optional`
+            return "(?:" + "|".join(alts) + "|)"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return build(root)
