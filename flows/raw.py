@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -19,7 +21,15 @@ def land(raw_dir: Path, body: bytes) -> str:
     path = raw_path(raw_dir, sha)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{sha}.{os.getpid()}.tmp")
-        tmp.write_bytes(body)
-        os.replace(tmp, path)
+        # a name of its own per call: sources are fetched on threads of one process, and two of them may
+        # land the same bytes at once (a structure message two SDMX sources share)
+        fd, tmp = tempfile.mkstemp(prefix=f".{sha}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
+            os.replace(tmp, path)  # the same bytes either way: the last rename wins, harmlessly
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
     return sha
