@@ -3,6 +3,10 @@
 The rows travel inside the page as JSON (`<script type="application/json">`), so the page needs no server
 and no network; a table is built only when its section is opened, so a 4,500-row mart costs nothing until
 someone looks at it. Column headers carry the manifest's description and unit as a tooltip.
+
+A mart grows with the warehouse (observation_revisions has a row per indicator, area and period: a million
+rows made a 186 MB page), so at most MAX_BROWSABLE_ROWS rows, in the mart's own key order, travel in the
+page; the section says so and links the CSV and Parquet files, which hold every row.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import orjson
 import polars as pl
 
 from dashboard.fmt import e
+
+MAX_BROWSABLE_ROWS = 10_000
 
 
 def _json_for_html(value: object) -> str:
@@ -70,7 +76,12 @@ def browser_html(manifest: dict, marts: dict[str, pl.DataFrame]) -> str:
         if frame is None:
             body = "<div class='nodata'><b>No data</b> — this table's file was not found next to the page.</div>"
         else:
-            body = (
+            body = ""
+            if frame.height > MAX_BROWSABLE_ROWS:
+                body = (f"<p class='capped'>The first {MAX_BROWSABLE_ROWS:,} of {frame.height:,} rows are browsable "
+                        f"here; the CSV and Parquet files hold every row.</p>")
+                frame = frame.head(MAX_BROWSABLE_ROWS)
+            body += (
                 f"<table class='browse display compact stripe' id='browse-{e(name)}' style='width:100%'></table>"
                 f"<script type='application/json' class='mart-data' id='data-{e(name)}'>"
                 f"{_json_for_html(table_payload(frame, info))}</script>"

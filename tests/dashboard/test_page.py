@@ -136,3 +136,20 @@ def test_table_data_cannot_close_its_script_element() -> None:
     payload = re.search(r"<script type='application/json' class='mart-data' id='data-t'>(.*?)</script>", html,
                         flags=re.S).group(1)
     assert "\\u003c/script\\u003e" in payload and "<" not in payload
+
+
+def test_a_large_mart_puts_only_its_first_rows_in_the_page_and_says_where_the_rest_are() -> None:
+    import orjson
+
+    from dashboard.tables import MAX_BROWSABLE_ROWS
+
+    rows = MAX_BROWSABLE_ROWS * 3 + 7
+    frame = pl.DataFrame({"period": [f"p{i:06d}" for i in range(rows)], "is_sample": [False] * rows})
+    manifest = {**marts.manifest(), "tables": {"big": {"path": "big.parquet", "rows": rows, "columns": []}}}
+    html = build_page(PageData(manifest, {"big": frame})).html
+    payload = re.search(r"<script type='application/json' class='mart-data' id='data-big'>(.*?)</script>", html,
+                        flags=re.S).group(1)
+    embedded = orjson.loads(payload)["rows"]
+    assert len(embedded) == MAX_BROWSABLE_ROWS and embedded[0][0] == "p000000"  # the first rows, in key order
+    assert f"The first {MAX_BROWSABLE_ROWS:,} of {rows:,} rows are browsable here" in html
+    assert len(html) < 3_000_000  # not the whole table
