@@ -78,7 +78,7 @@ def _batch(source: str, body: bytes, run_id: str) -> LoadBatch:
     accepted, rejected = conform_observations(parsed.observations, _series_map(source, series), source)
     now = datetime(2026, 11, 26)
     stage = accepted.select(
-        "indicator_id", "area", "period", "value", "unit", "obs_status",
+        "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status",
         pl.lit(source).alias("source_id"), "series_code", pl.lit("0" * 64).alias("raw_sha256"),
         pl.lit(False).alias("is_sample"),
         pl.coalesce(pl.col("source_updated").cast(pl.Datetime("us")), pl.lit(now)).alias("valid_from"),
