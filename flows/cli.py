@@ -459,10 +459,11 @@ def data_label(source: dict) -> str:
 def print_summary(summary) -> None:
     samples = [s["source_id"] for s in summary.sources if s.get("is_sample")]
     print(f"\nRun {summary.run_id} ({summary.mode}): {summary.status}")
-    print(f"  {'source':<12}{'status':<11}{'data':<8}rows")
+    width = max([len("source"), *(len(s["source_id"]) for s in summary.sources)]) + 2  # long ids stay apart
+    print(f"  {'source':<{width}}{'status':<11}{'data':<8}rows")
     for s in summary.sources:
         data = data_label(s)
-        print(f"  {s['source_id']:<12}{s['status']:<11}{data:<8}{_row_counts(s)}")
+        print(f"  {s['source_id']:<{width}}{s['status']:<11}{data:<8}{_row_counts(s)}")
     if samples:
         print("\n" + textwrap.fill(
             f"SAMPLE DATA: {', '.join(samples)} replayed snapshots labelled sample in snapshots/PROVENANCE.yaml, "

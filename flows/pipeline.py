@@ -29,6 +29,7 @@ import polars as pl
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from catalog import Catalog, load_catalog
 from flows.dictionary import write_dictionary
@@ -477,7 +478,9 @@ def _run(
         with Fetcher(settings, min_interval_s=intervals, allow_hosts=allow_hosts) as fetcher:
             ctx = RunContext(run_id, mode, data, snaps, fetcher, load_sample_flags(snaps), parsed, _progress,
                              last_body, stage_dir=stage_dir)
-            futures = [ingest_task.submit(ctx, catalog, sid) for sid in wanted]
+            # quoted: Prefect would otherwise walk every object inside the run context and the catalog
+            # (each series, each parsed body) looking for futures, for every task (seconds on a big catalog)
+            futures = [ingest_task.submit(quote(ctx), quote(catalog), sid) for sid in wanted]
             results: list[SourceResult] = [f.result() for f in futures]
 
         progress.step = "load"

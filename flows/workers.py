@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import polars as pl
 from prefect import flow
+from prefect.utilities.annotations import quote
 
 from catalog import load_catalog
 from flows.http import Fetcher, settings_from_env
@@ -77,7 +78,7 @@ def source_flow(
     intervals = {urlsplit(s.base_url).hostname or "": s.min_interval_s for s in catalog.sources.values() if s.base_url}
     with Fetcher(settings, min_interval_s=intervals, allow_hosts={source_id: source.options.get("allow_hosts")}) as f:
         ctx = RunContext(run_id, mode, data, snaps, f, load_sample_flags(snaps), parsed, _progress, last_body)
-        result: SourceResult = ingest_task(ctx, catalog, source_id)
+        result: SourceResult = ingest_task(quote(ctx), quote(catalog), source_id)  # see flows/pipeline.py
     batch = _batch(run_id, catalog, [result])
     counts, retries, lock_waits = load_source(wh, run_id, source_id, batch, waited)
     loaded = counts.get(source_id, SourceCounts())
