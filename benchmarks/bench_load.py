@@ -24,6 +24,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from catalog import load_catalog
 from transforms.boj import parse_boj
 from transforms.observations import conform_observations
 from warehouse import db
@@ -78,7 +79,7 @@ def mieruka_path(body: bytes, series_map: pl.DataFrame, db_path: Path, run_id: s
         run_sources=frame([{"run_id": run_id, "source_id": "boj", "status": "succeeded", "requests": 1, "bytes": 1,
                             "bodies_skipped": 0, "rows_parsed": stage.height, "rows_quarantined": rejected.height,
                             "error": None}], RUN_SOURCE_SCHEMA),
-        indicators=pl.DataFrame(schema={"indicator_id": pl.String}),
+        indicators=load_catalog().indicators_frame(),  # as the pipeline passes them: the run compares them
     )
     con = db.connect(db_path)
     try:
