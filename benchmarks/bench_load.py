@@ -58,6 +58,25 @@ def make_payload(series: int, months: int) -> bytes:
 PHASES: dict[str, float] = {}
 
 
+def staged_batch(accepted: pl.DataFrame, rejected: pl.DataFrame, source: str, run_id: str, now: datetime,
+                 size: int, indicators: pl.DataFrame) -> LoadBatch:
+    """The batch one source's conformed rows make, as its ingest step would stage them (no articles,
+    fetches or quarantine): what the load benchmarks time."""
+    stage = accepted.select(
+        "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status",
+        pl.lit(source).alias("source_id"), "series_code", pl.lit("0" * 64).alias("raw_sha256"),
+        pl.lit(False).alias("is_sample"),
+        pl.coalesce(pl.col("source_updated").cast(pl.Datetime("us")), pl.lit(now)).alias("valid_from"),
+        pl.lit(now, dtype=pl.Datetime("us")).alias("fetched_at"), pl.lit(run_id).alias("load_id"),
+    )
+    run_sources = frame([{"run_id": run_id, "source_id": source, "status": "succeeded", "requests": 1,
+                          "bytes": size, "bodies_skipped": 0, "rows_parsed": stage.height + rejected.height,
+                          "rows_quarantined": rejected.height, "error": None}], RUN_SOURCE_SCHEMA)
+    return LoadBatch(run_id=run_id, observations=stage, articles=frame([], ARTICLE_SCHEMA),
+                     fetches=frame([], FETCH_SCHEMA), quarantine=frame([], QUARANTINE_SCHEMA),
+                     parsed_bodies=frame([], PARSED_BODY_SCHEMA), run_sources=run_sources, indicators=indicators)
+
+
 def mieruka_path(body: bytes, series_map: pl.DataFrame, db_path: Path, run_id: str) -> tuple[int, dict]:
     start = time.perf_counter()
     parsed = parse_boj(body)
@@ -66,21 +85,9 @@ def mieruka_path(body: bytes, series_map: pl.DataFrame, db_path: Path, run_id: s
     accepted, rejected = conform_observations(parsed.observations, series_map, "boj")
     PHASES["conform"] = time.perf_counter() - start
     now = datetime(2026, 11, 26)
-    stage = accepted.select(
-        "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status",
-        pl.lit("boj").alias("source_id"), "series_code", pl.lit("0" * 64).alias("raw_sha256"),
-        pl.lit(False).alias("is_sample"),
-        pl.coalesce(pl.col("source_updated").cast(pl.Datetime("us")), pl.lit(now)).alias("valid_from"),
-        pl.lit(now, dtype=pl.Datetime("us")).alias("fetched_at"), pl.lit(run_id).alias("load_id"),
-    )
-    batch = LoadBatch(
-        run_id=run_id, observations=stage, articles=frame([], ARTICLE_SCHEMA), fetches=frame([], FETCH_SCHEMA),
-        quarantine=frame([], QUARANTINE_SCHEMA), parsed_bodies=frame([], PARSED_BODY_SCHEMA),
-        run_sources=frame([{"run_id": run_id, "source_id": "boj", "status": "succeeded", "requests": 1, "bytes": 1,
-                            "bodies_skipped": 0, "rows_parsed": stage.height, "rows_quarantined": rejected.height,
-                            "error": None}], RUN_SOURCE_SCHEMA),
-        indicators=load_catalog().indicators_frame(),  # as the pipeline passes them: the run compares them
-    )
+    # the catalog's indicators, as the pipeline passes them: the run compares them with core.indicators
+    batch = staged_batch(accepted, rejected, "boj", run_id, now, len(body), load_catalog().indicators_frame())
+    stage = batch.observations
     con = db.connect(db_path)
     try:
         db.migrate(con)

@@ -37,21 +37,13 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_load import make_payload
+from benchmarks.bench_load import make_payload, staged_batch
 from tests.support.pg import DSN_ENV, PgServer
 from transforms.boj import parse_boj
 from transforms.observations import conform_observations
 from warehouse import db
 from warehouse.backend import THREADS_ENV, Warehouse
-from warehouse.load import (
-    ARTICLE_SCHEMA,
-    FETCH_SCHEMA,
-    PARSED_BODY_SCHEMA,
-    QUARANTINE_SCHEMA,
-    RUN_SOURCE_SCHEMA,
-    LoadBatch,
-    frame,
-)
+from warehouse.load import LoadBatch
 
 SOURCES = [f"bench{n}" for n in range(8)]
 MONTHS = 250  # BOJ-like monthly series, about 21 years each
@@ -76,21 +68,8 @@ def _batch(source: str, body: bytes, run_id: str) -> LoadBatch:
     parsed = parse_boj(body)
     series = parsed.observations["series_code"].n_unique()
     accepted, rejected = conform_observations(parsed.observations, _series_map(source, series), source)
-    now = datetime(2026, 11, 26)
-    stage = accepted.select(
-        "indicator_id", "area", "counterpart_area", "period", "value", "unit", "obs_status",
-        pl.lit(source).alias("source_id"), "series_code", pl.lit("0" * 64).alias("raw_sha256"),
-        pl.lit(False).alias("is_sample"),
-        pl.coalesce(pl.col("source_updated").cast(pl.Datetime("us")), pl.lit(now)).alias("valid_from"),
-        pl.lit(now, dtype=pl.Datetime("us")).alias("fetched_at"), pl.lit(run_id).alias("load_id"),
-    )
-    run_sources = frame([{"run_id": run_id, "source_id": source, "status": "succeeded", "requests": 1,
-                          "bytes": len(body), "bodies_skipped": 0, "rows_parsed": stage.height + rejected.height,
-                          "rows_quarantined": rejected.height, "error": None}], RUN_SOURCE_SCHEMA)
-    return LoadBatch(run_id=run_id, observations=stage, articles=frame([], ARTICLE_SCHEMA),
-                     fetches=frame([], FETCH_SCHEMA), quarantine=frame([], QUARANTINE_SCHEMA),
-                     parsed_bodies=frame([], PARSED_BODY_SCHEMA), run_sources=run_sources,
-                     indicators=pl.DataFrame(schema={"indicator_id": pl.String}))
+    return staged_batch(accepted, rejected, source, run_id, datetime(2026, 11, 26), len(body),
+                        pl.DataFrame(schema={"indicator_id": pl.String}))  # appends compare no indicators
 
 
 def _worker(job: tuple) -> dict:
