@@ -12,6 +12,7 @@ from catalog.loader import CATALOG_DIR
 from flows.cli import print_summary
 from flows.pipeline import pipeline
 from tests.support.loopback import LoopbackServer, Reply
+from tests.support.warehouse import query
 
 ARTICLE = (
     "Japan's digital deficit reached 6.65 trillion yen in 2024, the finance ministry said.\n"
@@ -67,14 +68,6 @@ def _wire(tmp_path: Path, loopback: LoopbackServer, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("MIERUKA_CATALOG_DIR", str(catalog))
 
 
-def _rows(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
-
-
 def test_an_undecodable_article_is_quarantined_and_the_rest_of_the_feed_loads(
     tmp_path: Path, loopback: LoopbackServer, prefect_api: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -91,15 +84,15 @@ def test_an_undecodable_article_is_quarantined_and_the_rest_of_the_feed_loads(
     assert wire["status"] == "succeeded" and wire["error"] is None
     assert (wire["rows_loaded"], wire["rows_quarantined"]) == (1, 1)
     path = tmp_path / "data" / "mieruka.duckdb"
-    assert [u for (u,) in _rows(path, "SELECT url FROM core.articles")] == [loopback.url("/good")]
-    assert _rows(path, "SELECT count(*) FROM core.figures") == [(2,)]
-    quarantined = _rows(path, "SELECT row_ref, reason, raw_sha256 FROM ops.quarantine WHERE source_id = 'wire'")
+    assert [u for (u,) in query(path, "SELECT url FROM core.articles")] == [loopback.url("/good")]
+    assert query(path, "SELECT count(*) FROM core.figures") == [(2,)]
+    quarantined = query(path, "SELECT row_ref, reason, raw_sha256 FROM ops.quarantine WHERE source_id = 'wire'")
     assert len(quarantined) == 1  # one row for the one bad article
     ((row_ref, reason, sha),) = quarantined
     assert row_ref == loopback.url("/bad")
     assert "not valid utf-8" in reason and loopback.url("/bad") in reason
     assert (tmp_path / "data" / "raw" / sha[:2] / sha).read_bytes() == bad  # the body is kept as received
-    counts = _rows(path, "SELECT rows_parsed, rows_loaded, rows_revised, rows_unchanged, rows_quarantined "
+    counts = query(path, "SELECT rows_parsed, rows_loaded, rows_revised, rows_unchanged, rows_quarantined "
                          "FROM ops.run_sources WHERE source_id = 'wire'")
     ((parsed, loaded, revised, unchanged, quarantined_rows),) = counts
     assert parsed == loaded + revised + unchanged + quarantined_rows == 2
@@ -125,7 +118,7 @@ def test_feed_items_beyond_max_items_or_without_a_web_link_are_quarantined_and_c
     assert summary.status == "succeeded"
     assert [loopback.hits(p) for p in linked] == [1, 1, 1] + [0] * 7  # the first three linked items only
     path = tmp_path / "data" / "mieruka.duckdb"
-    quarantined = _rows(path, "SELECT row_ref, reason, raw_value FROM ops.quarantine WHERE source_id = 'wire' "
+    quarantined = query(path, "SELECT row_ref, reason, raw_value FROM ops.quarantine WHERE source_id = 'wire' "
                               "ORDER BY CAST(split_part(row_ref, ' ', 2) AS INTEGER)")
     assert [r[0] for r in quarantined] == [f"item {n}" for n in range(4, 13)]
     beyond, no_link = quarantined[:7], quarantined[7:]
@@ -136,7 +129,7 @@ def test_feed_items_beyond_max_items_or_without_a_web_link_are_quarantined_and_c
     ]
     (wire,) = summary.sources
     assert (wire["rows_loaded"], wire["rows_quarantined"]) == (3, 9)
-    assert _rows(path, "SELECT notes FROM ops.run_sources WHERE source_id = 'wire'") == [
+    assert query(path, "SELECT notes FROM ops.run_sources WHERE source_id = 'wire'") == [
         ("9 feed item(s) not fetched (see ops.quarantine)",)
     ]
     capsys.readouterr()

@@ -15,6 +15,7 @@ from flows.lock import WarehouseLocked, warehouse_lock
 from flows.pipeline import PipelineFailed, pipeline
 from flows.snapshots import snapshot_paths
 from tests.conftest import PROJECT_ROOT, SNAPSHOTS
+from tests.support.warehouse import query
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -28,14 +29,6 @@ PUBLISHED_ROWS = len((PROJECT_ROOT / "catalog" / "curated" / "published_figures.
 
 def run(data: Path, snapshots: Path = SNAPSHOTS, **kwargs: object):
     return pipeline(data_dir=str(data), snapshots_dir=str(snapshots), **kwargs)
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def table(path: Path, name: str) -> pl.DataFrame:

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from catalog import load_catalog
 from flows.pipeline import pipeline
 from flows.snapshots import snapshot_paths
+from tests.support.warehouse import query
 from transforms.adapters import adapter_for
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -23,14 +23,6 @@ def oecd_data_snapshot(snapshots: Path) -> tuple[Path, Path]:
     request = next(r for r in adapter_for(source.kind).plan(source, catalog) if r.step == "data")
     paths = snapshot_paths(snapshots, "oecd", request.url)
     return paths.body, paths.meta
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_no_records_answers_are_notes_and_real_data_clears_them(tmp_path: Path, snapshot_copy: Path) -> None:

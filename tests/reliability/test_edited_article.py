@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from flows.pipeline import pipeline
+from tests.support.warehouse import query
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -25,11 +25,7 @@ NO_FIGURES = "Article retiré.\nLe texte de cet article a été retiré par l'é
 
 
 def _query(path: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.sql(sql, params={"u": SEED_URL} if "$u" in sql else None).fetchall()
-    finally:
-        con.close()
+    return query(path, sql, {"u": SEED_URL} if "$u" in sql else None)
 
 
 def _counts(path: Path) -> dict[str, int]:

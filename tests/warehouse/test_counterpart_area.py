@@ -17,14 +17,6 @@ from warehouse import db
 from warehouse.load import load_batch
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = db.connect(tmp_path / "w.duckdb")
-    db.migrate(connection)
-    yield connection
-    connection.close()
-
-
 def test_rows_loaded_before_the_migration_become_the_world_s(tmp_path: Path) -> None:
     connection = db.connect(tmp_path / "old.duckdb")
     try:

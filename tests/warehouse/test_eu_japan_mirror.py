@@ -106,14 +106,6 @@ def test_the_published_parquet_holds_the_mart(published: Path) -> None:
 # --- rules on hand-made rows -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = db.connect(tmp_path / "w.duckdb")
-    db.migrate(connection)
-    yield connection
-    connection.close()
-
-
 def put(con, indicator: str, area: str, counterpart: str, period: str, value: float, *, sample: bool = False,
         status: str | None = None) -> None:
     con.execute(

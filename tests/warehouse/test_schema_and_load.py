@@ -23,14 +23,6 @@ from warehouse.load import (
 )
 
 
-@pytest.fixture
-def con(tmp_path: Path):
-    connection = db.connect(tmp_path / "w.duckdb")
-    db.migrate(connection)
-    yield connection
-    connection.close()
-
-
 def test_migrations_are_recorded_and_applied_once(tmp_path: Path) -> None:
     connection = db.connect(tmp_path / "m.duckdb")
     assert db.migrate(connection) == [v for v, _, _ in db.migrations()]
