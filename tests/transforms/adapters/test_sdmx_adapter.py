@@ -15,31 +15,13 @@ from transforms.adapters.base import query_of
 
 FIXTURES = Path(__file__).resolve().parent.parent.parent / "fixtures" / "sdmx"
 ADAPTER = adapter_for("sdmx_csv")
-EUROSTAT_LIKE = Source(
-    id="eurostat_like",
-    name="Eurostat-like",
-    kind="sdmx_csv",
-    options={
-        "base_url": "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1",
-        "dataflow": "ESTAT,BOP_ITS6_DET,1.0",
-        "structure": "ESTAT/BOP_ITS6_DET/1.0",
-        "structure_references": "descendants",
-        "key": "A.MIO_EUR.SI+SH.CRE+DEB.JP.EU27_2020",
-        "start_period": "2014",
-        "data_params": {"format": "SDMX-CSV"},
-        "area_dimension": "geo",
-        "partner_dimension": "partner",
-        "status_column": "OBS_FLAG",
-        "vintage_column": "LAST UPDATE",
-        "area_codes": "alpha2",
-        "series_dims": ["freq", "currency", "bop_item", "stk_flow"],
-    },
-)
+#: the catalog's own Eurostat entry: the adapter is tested with the options the pipeline passes it
+EUROSTAT = load_catalog().sources["eurostat"]
 INFO = ResponseInfo("https://example.invalid/data", "application/vnd.sdmx.data+csv", dt.datetime(2026, 1, 1))
 
 
 def requests() -> dict[str, Request]:
-    return {r.step: r for r in ADAPTER.plan(EUROSTAT_LIKE, load_catalog())}
+    return {r.step: r for r in ADAPTER.plan(EUROSTAT, load_catalog())}
 
 
 def test_plan_uses_the_entry_s_query_forms() -> None:
@@ -62,13 +44,13 @@ def test_the_oecd_entry_keeps_its_default_query() -> None:
 
 def test_parse_reads_the_body_with_the_entry_s_options() -> None:
     body = (FIXTURES / "eurostat_bop_its6_det_sdmx_csv10.csv").read_bytes()
-    parsed = ADAPTER.parse(body, requests()["data"], EUROSTAT_LIKE, load_catalog(), INFO)
+    parsed = ADAPTER.parse(body, requests()["data"], EUROSTAT, load_catalog(), INFO)
     assert parsed.observations.select("area", "counterpart_area").row(0) == ("EU27_2020", "JPN")
     assert ADAPTER.vintage(parsed) == dt.date(2025, 12, 18)  # the newest LAST UPDATE of the answer
 
 
 def test_a_no_records_body_gives_its_note() -> None:
-    parsed = ADAPTER.parse(b"NoRecordsFound", requests()["data"], EUROSTAT_LIKE, load_catalog(), INFO)
+    parsed = ADAPTER.parse(b"NoRecordsFound", requests()["data"], EUROSTAT, load_catalog(), INFO)
     assert parsed.observations.height == 0
     assert parsed.notes and parsed.notes[0].startswith("no records")
 
@@ -93,6 +75,6 @@ def test_only_a_404_to_a_data_query_is_an_answer(step: str, status: int, answere
      "data_params")],
 )
 def test_check_names_a_malformed_option(option: str, value: object, fragment: str) -> None:
-    source = Source(EUROSTAT_LIKE.id, EUROSTAT_LIKE.name, EUROSTAT_LIKE.kind, {**EUROSTAT_LIKE.options, option: value})
+    source = Source(EUROSTAT.id, EUROSTAT.name, EUROSTAT.kind, {**EUROSTAT.options, option: value})
     with pytest.raises(ValueError, match=fragment):
         ADAPTER.check(source)
