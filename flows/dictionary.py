@@ -21,14 +21,6 @@ from warehouse.publish.contract import PER_ROW_UNIT, MartContract, load_contract
 
 SCHEMAS = ("core", "marts", "ops", "raw")
 NO_COMMENT = "*(no comment)*"
-# Which credit lines the published data requires: one row per distinct line, with the sources it covers.
-CREDITS_SQL = """
-SELECT credit, string_agg(DISTINCT source_id, ', ' ORDER BY source_id) AS sources
-FROM core.indicators
-WHERE nullif(trim(credit), '') IS NOT NULL
-GROUP BY credit
-ORDER BY sources
-"""
 
 
 @dataclass(frozen=True)
@@ -127,7 +119,7 @@ def read_dictionary(
     try:
         tables = con.sql(db.sql_text("dictionary_tables")).fetchall()
         columns = con.sql(db.sql_text("dictionary_columns")).fetchall()
-        credits = con.sql(CREDITS_SQL).fetchall()
+        credits = con.sql(db.sql_text("credit_lines")).fetchall()
     finally:
         if own:
             con.close()

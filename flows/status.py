@@ -37,9 +37,7 @@ def _read(con: duckdb.DuckDBPyConnection) -> tuple[list[tuple], dict[str, tuple]
     try:
         health = con.sql(sql_text("source_health")).fetchall()
         origin = {row[0]: row[1:] for row in con.sql(sql_text("source_data_origin")).fetchall()}
-        last_run = con.sql(
-            "SELECT run_id, mode, status, finished_at FROM ops.runs ORDER BY started_at DESC LIMIT 1"
-        ).fetchall()
+        last_run = con.sql(sql_text("last_run")).fetchall()
     finally:
         con.close()
     return health, origin, last_run

@@ -37,17 +37,13 @@ from flows.pipeline import (
     read_parse_state,
 )
 from flows.provenance import load_sample_flags
+from warehouse import db
 from warehouse.backend import Warehouse
 from warehouse.load import RUN_SOURCE_SCHEMA, LoadBatch, SourceCounts, append_batch, frame
 
 SOURCE_FLOW = "mieruka-source"
 #: How long the pipeline waits for its source flow runs (MIERUKA_SOURCE_TIMEOUT_S)
 DEFAULT_SOURCE_TIMEOUT_S = 3600.0
-OUTCOME_SQL = """
-SELECT source_id, status, error, requests, bytes, bodies_skipped, rows_parsed, rows_quarantined,
-       rows_loaded, rows_revised, rows_unchanged, coalesce(commit_retries, 0)
-FROM ops.run_sources WHERE run_id = $run_id
-"""
 
 
 @flow(name=SOURCE_FLOW, log_prints=False)
@@ -138,7 +134,7 @@ def fan_out(
     ended = _wait_for(runs, float(os.environ.get("MIERUKA_SOURCE_TIMEOUT_S", DEFAULT_SOURCE_TIMEOUT_S)))
     con = wh.connect(read_only=not wh.is_lake)
     try:
-        rows = con.sql(OUTCOME_SQL, params={"run_id": run_id}).fetchall()
+        rows = db.run_sql(con, "source_flow_outcomes", {"run_id": run_id})
     finally:
         con.close()
     results: dict[str, SourceResult] = {}
