@@ -114,9 +114,3 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 def has_sample(frame: pl.DataFrame | None) -> bool:
     return frame is not None and "is_sample" in frame.columns and bool(frame["is_sample"].fill_null(False).any())
-
-
-def sample_flag(*frames: pl.DataFrame | None) -> pl.Expr:
-    """`is_sample` of a drawn row: its own when the column exists, else TRUE when any input frame has a
-    sample row (never FALSE by omission)."""
-    return pl.lit(any(has_sample(f) for f in frames)).alias("is_sample")

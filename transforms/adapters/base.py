@@ -96,9 +96,6 @@ class Parsed:
             **extra,
         )
 
-    def with_notes(self, *notes: str) -> Parsed:
-        return replace(self, notes=self.notes + notes)
-
 
 @dataclass(frozen=True)
 class SampleBody:

@@ -7,7 +7,6 @@ multiplying floats is not (2.16 * 1e12 = 2160000000000.0002), and the claims che
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 from transforms.figures.lexicon import CJK_BIG, CJK_SMALL, KANJI_DIGITS, NUMBER_JOINERS, NUMBER_WORDS, SCALE_FIXED
 
@@ -119,14 +118,6 @@ def parse_cn_fraction(raw: str, lang: str) -> float:
         if digits.isdigit():
             value = float(f"{int(value)}.{digits}") if value.is_integer() else value + float("0." + digits)
     return value
-
-
-def add_exact(a: float, b: float) -> float:
-    """a + b computed in decimal (4 + 0.2 = 4.2, 1500 + 0.25 = 1500.25, without float residue)."""
-    try:
-        return float(Decimal(repr(a)) + Decimal(repr(b)))
-    except InvalidOperation:
-        return a + b
 
 
 # --------------------------------------------------------------------------------------------------

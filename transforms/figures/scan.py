@@ -132,11 +132,6 @@ class Figures:
             setattr(self, name, [x for x, k in zip(column, keep, strict=True) if k])
         self.word_amounts = []
 
-    def reorder(self, order: list[int]) -> None:
-        for name in self.COLUMNS:
-            column = getattr(self, name)
-            setattr(self, name, [column[i] for i in order])
-
     def extend(self, other: Figures) -> None:
         for name in self.COLUMNS:
             getattr(self, name).extend(getattr(other, name))

@@ -37,11 +37,3 @@ def build(units: Iterable[str]) -> re.Pattern[str]:
         rf"(?:{_DIGITS}|(?:{_KANJI_DIGIT}|{_SCALE}|[点點])+)"
     )
     return re.compile(rf"(?:{fraction}|{number}(?:{_S})?(?:{unit}|[%％‰]))")
-
-
-_SPACES = re.compile("[ \u00a0\u3000]")
-
-
-def collapse(surface: str) -> str:
-    """The figure without its layout spaces."""
-    return _SPACES.sub("", surface)
