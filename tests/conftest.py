@@ -31,6 +31,18 @@ def prefect_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield str(PREFECT_API_URL.value())
 
 
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory: pytest.TempPathFactory, prefect_api: str):
+    """`make run`'s pipeline once per session (once per xdist worker) on the recorded snapshots: the
+    directory holding its `data/`, and its summary. Shared by the modules that only read what a default
+    run publishes; a test that changes anything works on a copy."""
+    from flows.pipeline import pipeline
+
+    root = tmp_path_factory.mktemp("default-run")
+    summary = pipeline(data_dir=str(root / "data"), snapshots_dir=str(SNAPSHOTS))
+    return root, summary
+
+
 @pytest.fixture
 def loopback() -> Iterator[LoopbackServer]:
     server = LoopbackServer().start()

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import PROJECT_ROOT, SNAPSHOTS
+from tests.conftest import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "analysts.md"
 _BLOCK = re.compile(r"^```(sql|python)\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -32,13 +32,9 @@ PYTHON_BLOCKS = _blocks("python")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
+def built(default_run) -> Path:
     """The directory holding `data/` after one real replay run of the whole pipeline."""
-    from flows.pipeline import pipeline
-
-    root = tmp_path_factory.mktemp("docs")
-    pipeline(data_dir=str(root / "data"), snapshots_dir=str(SNAPSHOTS))
-    return root
+    return default_run[0]
 
 
 def test_the_page_has_the_worked_examples() -> None:

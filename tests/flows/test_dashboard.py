@@ -44,7 +44,7 @@ from dashboard import CHART_IDS, CHARTS, SAMPLE_BANNER_TEXT
 from dashboard.fmt import fmt_when
 from dashboard.sources import SOURCES
 from flows.publish_dashboard import render_dashboard
-from tests.conftest import PROJECT_ROOT, SNAPSHOTS
+from tests.conftest import PROJECT_ROOT
 from tests.support.browser import Browser
 
 BOJ_CREDIT = "このサービスは、日本銀行時系列統計データ検索サイトの API 機能を使用しています。"
@@ -89,16 +89,12 @@ def chromium() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# fixtures: one real pipeline run and one browser on its page for the module
+# fixtures: the session's default pipeline run (tests/conftest.py) and one browser on its page for the module
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
-    from flows.pipeline import pipeline
-
-    data = tmp_path_factory.mktemp("dashboard") / "data"
-    pipeline(data_dir=str(data), snapshots_dir=str(SNAPSHOTS))
-    return data / "published"
+def published(default_run) -> Path:
+    return default_run[0] / "data" / "published"
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.pipeline import pipeline
-from tests.conftest import PROJECT_ROOT
 from warehouse import db
 
 SEED_URL = "https://mieruka.invalid/seed/takaichi-ai-anime-fr.txt"
@@ -32,11 +30,10 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
-    data = tmp_path_factory.mktemp("claims-check-data")
-    summary = pipeline(data_dir=str(data), snapshots_dir=str(PROJECT_ROOT / "snapshots"))
+def warehouse(default_run) -> Path:
+    root, summary = default_run
     assert summary.status == "succeeded"
-    return data / "mieruka.duckdb"
+    return root / "data" / "mieruka.duckdb"
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.pipeline import pipeline
 from tests.conftest import PROJECT_ROOT
 from warehouse import db
 
@@ -29,11 +28,10 @@ MARTS = {
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
-    data = tmp_path_factory.mktemp("marts-data")
-    summary = pipeline(data_dir=str(data), snapshots_dir=str(PROJECT_ROOT / "snapshots"))
+def warehouse(default_run) -> Path:
+    root, summary = default_run
     assert summary.status == "succeeded"
-    return data / "mieruka.duckdb"
+    return root / "data" / "mieruka.duckdb"
 
 
 @pytest.fixture(scope="module")

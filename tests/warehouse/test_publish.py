@@ -19,7 +19,6 @@ import duckdb
 import polars as pl
 import pytest
 
-from tests.conftest import SNAPSHOTS
 from warehouse import db
 from warehouse.publish import (
     MANIFEST_VERSION,
@@ -48,13 +47,9 @@ def _sha(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, prefect_api: str) -> Path:
+def built(default_run) -> Path:
     """The data directory of one real replay run of the whole pipeline."""
-    from flows.pipeline import pipeline
-
-    data = tmp_path_factory.mktemp("publish-data")
-    pipeline(data_dir=str(data), snapshots_dir=str(SNAPSHOTS))
-    return data
+    return default_run[0] / "data"
 
 
 def _mart_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
